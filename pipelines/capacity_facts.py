@@ -1,0 +1,97 @@
+"""The capacity-facts pipeline: raw Chinese articles -> validated Parquet tables, a DuckDB
+warehouse and a reviewer report.
+
+Run it:
+    python -m pipelines.capacity_facts [--input 'seeds/*.txt'] [--output data] [beam flags]
+    suanli run [same flags]
+The default runner is FnApiRunner (Beam's DirectRunner in 2.77 first tries to download the
+Prism binary); pass --runner to choose another, and --direct_num_workers N
+--direct_running_mode multi_processing for parallel local runs.
+
+Exit statuses (also in README.md):
+    0  the run succeeded and validation passed; the output is published
+    1  the run failed (an error in the pipeline or in publishing); nothing new is published
+    2  usage error (bad flags, no input file matched)
+    3  validation failed with an error-severity expectation; nothing new is published, the
+       run's staging folder and its report are kept for review
+"""
+from __future__ import annotations
+
+import logging
+import sys
+import time
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INVALID = 0, 1, 2, 3
+
+
+def build(pipeline, options):
+    """Wire the stages; returns the table PCollections (tests call this with TestPipeline)."""
+    from pipelines.options import SuanliOptions
+    from transforms.stages import ExtractCapacityFacts, ReadArticles
+
+    opts = options.view_as(SuanliOptions)
+    raw, read_rejects = pipeline | "ReadArticles" >> ReadArticles(opts.inputs())
+    tables = raw | "ExtractCapacityFacts" >> ExtractCapacityFacts(opts.segmenter)
+    tables["rejects"] = (tables["rejects"], read_rejects) | "AllRejects" >> _flatten()
+    return tables
+
+
+def _flatten():
+    import apache_beam as beam
+
+    return beam.Flatten()
+
+
+def _with_default_runner(argv: list[str]) -> list[str]:
+    if not any(a == "--runner" or a.startswith("--runner=") for a in argv):
+        argv = [*argv, "--runner=FnApiRunner"]
+    return argv
+
+
+class UsageError(Exception):
+    pass
+
+
+def run(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _run(argv)
+    except UsageError as exc:
+        print(f"suanli: usage error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # noqa: BLE001 - the scheduler needs a status and one line
+        logging.getLogger(__name__).debug("run failed", exc_info=True)
+        print(f"suanli: run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _run(argv: list[str]) -> int:
+    import apache_beam as beam
+    from apache_beam.io.filesystems import FileSystems
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    from pipelines.options import SuanliOptions
+    from pipelines.publish import Publisher
+
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    options = PipelineOptions(_with_default_runner(argv))
+    opts = options.view_as(SuanliOptions)
+    matched = [m.path for r in FileSystems.match(opts.inputs()) for m in r.metadata_list]
+    if not matched:
+        raise UsageError(f"no input file matches {opts.inputs()}")
+    publisher = Publisher(opts.output)
+    staging = publisher.start()
+    with beam.Pipeline(options=options) as p:
+        from transforms.write import WriteTables
+
+        tables = build(p, options)
+        tables | "WriteTables" >> WriteTables(publisher.parquet_dir(staging))
+    timings["beam"] = time.perf_counter() - t0
+    return publisher.finish(staging, inputs=opts.inputs(), n_inputs=len(matched),
+                            timings=timings)
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.WARNING)
+    sys.exit(run())

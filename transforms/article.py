@@ -1,0 +1,133 @@
+"""One article as it flows through the pipeline, and its rows. Pure: no Beam import.
+
+`process_raw` (normalise) and `segment_doc` / `extract_doc` are the whole per-article work;
+the Beam DoFns in transforms/stages.py only wrap them and route errors to rejects.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from transforms.facts import Sentence, extract_facts, fact_id
+from transforms.normalise import NormalisedArticle, normalise, split_sentences
+from transforms.schema import EXTRACTOR_VERSION, conform
+from transforms.segmenter import Segmenter
+
+# An article whose clean text has fewer Chinese characters than this is rejected: a page with
+# no article in it (a list page, a login wall, an English page).
+MIN_CJK_CHARS = 20
+
+
+class ArticleRejected(ValueError):
+    def __init__(self, stage: str, reason: str, detail: str):
+        super().__init__(f"{stage}/{reason}: {detail}")
+        self.stage, self.reason, self.detail = stage, reason, detail
+
+
+@dataclass
+class RawArticle:
+    source_uri: str
+    text: str
+    encoding: str
+
+
+@dataclass
+class Doc:
+    source_uri: str
+    raw_text: str
+    encoding: str
+    norm: NormalisedArticle
+    article_id: str = ""
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    tokens: list[list[str]] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.norm.text.text
+
+
+def process_raw(raw: RawArticle) -> Doc:
+    norm = normalise(raw.text)
+    cjk = sum(1 for ch in norm.text.text if "\u4e00" <= ch <= "\u9fff")
+    if cjk < MIN_CJK_CHARS:
+        raise ArticleRejected("normalise", "no_chinese_text",
+                              f"{cjk} Chinese characters after normalisation "
+                              f"(at least {MIN_CJK_CHARS} needed); not a Chinese article")
+    doc = Doc(raw.source_uri, raw.text, raw.encoding, norm)
+    doc.article_id = norm.content_hash[:16]
+    doc.sentences = split_sentences(doc.text)
+    return doc
+
+
+def segment_doc(doc: Doc, segmenter: Segmenter) -> Doc:
+    doc.tokens = [segmenter.cut(doc.text[s:e]) for s, e in doc.sentences]
+    return doc
+
+
+def article_row(doc: Doc) -> dict:
+    n = doc.norm
+    return conform("articles", {
+        "article_id": doc.article_id,
+        "source_uri": doc.source_uri,
+        "title": n.title,
+        "published_at": n.published_at,
+        "outlet": n.outlet,
+        "dateline_city": n.dateline_city,
+        "dateline_date": n.dateline_date,
+        "reporters": list(n.reporters),
+        "editors": list(n.editors),
+        "original_title": n.original_title,
+        "encoding": doc.encoding,
+        "script": n.script,
+        "quality_flags": list(n.quality_flags),
+        "text": doc.text,
+        "raw_text": doc.raw_text,
+        "content_hash": n.content_hash,
+        "n_sentences": len(doc.sentences),
+    })
+
+
+def sentence_rows(doc: Doc) -> list[dict]:
+    return [conform("sentences", {
+        "article_id": doc.article_id,
+        "sentence_index": i,
+        "char_start": s,
+        "char_end": e,
+        "text": doc.text[s:e],
+        "tokens": list(doc.tokens[i]) if i < len(doc.tokens) else [],
+    }) for i, (s, e) in enumerate(doc.sentences)]
+
+
+def fact_rows(doc: Doc, segmenter: Segmenter) -> list[dict]:
+    sents = [Sentence(i, s, doc.text[s:e]) for i, (s, e) in enumerate(doc.sentences)]
+    rows = []
+    for f in extract_facts(sents, segmenter, doc.norm.published_at, doc.text):
+        raw_start, raw_end = doc.norm.text.raw_span(f.char_start, f.char_end)
+        rows.append(conform("facts", {
+            "fact_id": fact_id(doc.norm.content_hash, f),
+            "article_id": doc.article_id,
+            "sentence_index": f.sentence_index,
+            "subject": f.subject,
+            "subject_source": f.subject_source,
+            "metric": f.metric,
+            "value": float(f.value),
+            "unit": f.unit,
+            "value_normalised": float(f.value_normalised),
+            "unit_family": f.unit_family,
+            "qualifier": f.qualifier,
+            "status": f.status,
+            "year": f.year,
+            "evidence": f.evidence,
+            "char_start": f.char_start,
+            "char_end": f.char_end,
+            "raw_char_start": raw_start,
+            "raw_char_end": raw_end,
+            "flags": list(f.flags),
+            "confidence": f.confidence,
+            "extractor_version": EXTRACTOR_VERSION,
+        }))
+    return rows
+
+
+def short_hash(data: str) -> str:
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
