@@ -25,6 +25,7 @@ setup(
         "rjieba>=0.2,<0.3",         # jieba-rs binding: same dictionary, ~20x faster
         "opencc>=1.1.9,<1.5",       # traditional -> simplified
         "charset-normalizer>=3.3,<4",  # legacy encodings (GB18030, Big5, UTF-16 without BOM)
+        "cpca>=0.5.5,<0.6",         # its adcodes.csv is our gazetteer (read as data)
         "pandas>=2.2,<4",
     ],
     extras_require={

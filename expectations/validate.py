@@ -81,9 +81,11 @@ def validate(parquet_root: Path) -> ValidationOutcome:
 
 def validate_frames(frames: dict) -> ValidationOutcome:
     """Run every suite on its table's DataFrame through one Great Expectations checkpoint."""
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    for name in ("great_expectations", "great_expectations.data_context.types.base"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)

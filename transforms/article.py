@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from transforms.facts import Sentence, extract_facts, fact_id
 from transforms.normalise import NormalisedArticle, normalise, split_sentences
+from transforms.regions import resolve
 from transforms.schema import EXTRACTOR_VERSION, conform
 from transforms.segmenter import Segmenter
 
@@ -103,12 +104,16 @@ def fact_rows(doc: Doc, segmenter: Segmenter) -> list[dict]:
     rows = []
     for f in extract_facts(sents, segmenter, doc.norm.published_at, doc.text):
         raw_start, raw_end = doc.norm.text.raw_span(f.char_start, f.char_end)
+        place = resolve(f.subject)
         rows.append(conform("facts", {
             "fact_id": fact_id(doc.norm.content_hash, f),
             "article_id": doc.article_id,
             "sentence_index": f.sentence_index,
             "subject": f.subject,
             "subject_source": f.subject_source,
+            "province": place.province if place else None,
+            "city": place.city if place else None,
+            "adcode": place.adcode if place else None,
             "metric": f.metric,
             "value": float(f.value),
             "unit": f.unit,

@@ -60,12 +60,14 @@ def _strict(data: bytes, codec: str) -> str | None:
 
 
 def _looks_utf16(data: bytes) -> bool:
-    """BOM-less UTF-16 of mostly-ASCII or CJK text has NULs on one parity only."""
+    """BOM-less UTF-16 with ASCII in it (digits, punctuation, Latin) has many NULs, all on
+    one byte parity; binary data has them on both."""
     if len(data) < 4 or len(data) % 2:
         return False
-    even = data[0::2].count(0)
-    odd = data[1::2].count(0)
-    return (even == 0) != (odd == 0) or max(even, odd) > 4 * (min(even, odd) + 1)
+    half = len(data) // 2
+    even = data[0::2].count(0) / half
+    odd = data[1::2].count(0) / half
+    return max(even, odd) >= 0.1 and min(even, odd) <= 0.01
 
 
 def decode_bytes(data: bytes) -> Decoded:

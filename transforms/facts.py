@@ -29,6 +29,7 @@ from datetime import datetime
 from typing import Protocol
 
 from transforms.normalise import ResourceError, read_resource
+from transforms.regions import gazetteer
 from transforms.quantities import (ARABIC, MULTIPLIERS, Quantity, find_quantities,
                                    multiplier_value, parse_number)
 from transforms.schema import METRICS, QUALIFIERS, STATUSES
@@ -46,10 +47,11 @@ RELATIVE_YEAR = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "前年":
 RELATIVE_YEAR_RE = re.compile("|".join(RELATIVE_YEAR))
 TARGET_YEAR = re.compile(r"(?:到|至|于|在)\s*(?:19|20)\d{2}\s*年")
 FROM_TO = re.compile(
-    rf"(?P<already>已经?|已)?[^,，;；。]{{0,12}}?(?:从|由)\s*(?P<num>{ARABIC})(?P<mult>[万亿千百]*)"
+    rf"(?:从|由)\s*(?P<num>{ARABIC})(?P<mult>[万亿千百]*)"
     rf"(?P<unit>[A-Za-z%]*)\s*[^,，;；。\d]{{0,8}}?(?:提升|增加|增长|提高|扩大|跃升|上升|发展|扩容|增至|升)"
     rf"(?:至|到|为)?\s*$"
 )
+DETERMINERS = ("该", "此", "这个", "这些", "本", "这一")
 NOUNISH = frozenset({"n", "ns", "nt", "nz", "nr", "nrt", "nrfg", "eng", "j", "vn", "ng", "an"})
 PLACE_TAGS = frozenset({"ns", "nt", "j"})
 COMPUTE_FAMILIES = ("FLOPS", "OPS")
@@ -185,82 +187,90 @@ def _token_spans(tags: list[tuple[str, str]]) -> list[tuple[int, int, str, str]]
 
 # --- entities and subjects -----------------------------------------------------------------
 
+def _is_place(word: str, tag: str) -> bool:
+    return tag in PLACE_TAGS or word in gazetteer()
+
+
 def find_entities(text: str, tokens: list[tuple[int, int, str, str]], lex: Lexicon
                   ) -> list[Entity]:
-    """Runs of noun-like tokens that name a place, an organisation or a facility."""
+    """Runs of noun-like tokens that name a place, an organisation or a facility.
+
+    In a run, the longest piece ending in a facility suffix (中心, 公司, 集群 ...) is the
+    entity (成都智算中心智能算力 -> 成都智算中心); a piece of one generic token (计算中心) is
+    not. A run with no such piece yields its leading place (武汉总算力规模 -> 武汉). A
+    determiner makes an anaphor (该园区), resolved later against earlier entities."""
     national = set(lex.plain("national"))
     suffixes = lex.plain("facility_suffix")
-    metric_words = lex.plain("metric")
     out: list[Entity] = []
-    i = 0
-    n = len(tokens)
+    i, n = 0, len(tokens)
     while i < n:
         s, e, w, t = tokens[i]
         if w in national:
             out.append(Entity(s, e, w))
             i += 1
             continue
-        if t not in NOUNISH:
+        det = w in DETERMINERS and i + 1 < n and tokens[i + 1][3] in NOUNISH
+        first = i + 1 if det else i
+        if tokens[first][3] not in NOUNISH:
             i += 1
             continue
-        j = i
-        has_place = False
-        last_noun = i
+        members = []
+        j = first
         while j < n:
             _, _, wj, tj = tokens[j]
             if tj in NOUNISH and wj not in national:
-                has_place = has_place or tj in PLACE_TAGS
-                last_noun = j
+                members.append(j)
+                j += 1
+            elif tj in ("a", "b") and members and j + 1 < n and tokens[j + 1][3] in NOUNISH:
                 j += 1
             elif wj in "(（" and j + 2 < n and tokens[j + 1][3] in NOUNISH \
                     and tokens[j + 2][2] in ")）":
                 j += 3
             else:
                 break
-        run_start, run_end = s, tokens[last_noun][1]
-        run = text[run_start:run_end]
-        if run.endswith(suffixes) and len(run) >= 3:
-            out.append(Entity(run_start, run_end, run))
-        elif has_place:
-            cut = min((run.find(k) for k in metric_words if k in run), default=-1)
-            head = run[:cut] if cut > 0 else (run if cut < 0 else "")
-            head = _trim_to_place(head, tokens, i, run_start)
-            if head:
-                out.append(Entity(run_start, run_start + len(head), head))
+        run_start = s
+        best_end = None
+        for k in members:
+            piece = text[run_start:tokens[k][1]]
+            n_tokens = k - first + 1
+            if piece.endswith(suffixes) and (det or n_tokens >= 2 or
+                                              _is_place(tokens[k][2], tokens[k][3])
+                                              or tokens[k][3] in ("nt", "nz")):
+                best_end = tokens[k][1]
+        if best_end is not None:
+            out.append(Entity(run_start, best_end, text[run_start:best_end]))
+        elif not det:
+            metric_words = lex.plain("metric")
+            place_end = None
+            for k in members:
+                if any(tokens[k][2].startswith(m) for m in metric_words):
+                    break
+                if _is_place(tokens[k][2], tokens[k][3]):
+                    place_end = tokens[k][1]
+            if place_end is not None:
+                out.append(Entity(run_start, place_end, text[run_start:place_end]))
         i = max(j, i + 1)
     return out
 
 
-def _trim_to_place(head: str, tokens, i: int, run_start: int) -> str:
-    """Keep a run's head only up to its last place-tagged token (武汉人工智能 -> 武汉)."""
-    end = 0
-    for s, e, _, t in tokens[i:]:
-        if s - run_start >= len(head):
-            break
-        if t in PLACE_TAGS:
-            end = e - run_start
-    return head[:end]
-
-
 def _subject_position(text: str, clause: tuple[int, int], tokens, entities: list[Entity],
                       lex: Lexicon, limit: int) -> Entity | None:
-    """The entity a clause is about: before its first verb (lead words such as 预计, 目前
-    skipped) and before its first metric keyword."""
+    """The entity a clause is about: one that starts before the clause's first verb (lead
+    words such as 预计, 目前 skipped) and before its first metric keyword."""
     cs, ce = clause
     leads = set(lex.plain("lead"))
     first_verb = ce
     for s, e, w, t in tokens:
-        if s < cs or s >= ce:
-            continue
-        if t.startswith("v") and t != "vn" and w not in leads and w not in ("到", "占"):
+        if cs <= s < ce and t.startswith("v") and t != "vn" and w not in leads \
+                and w not in ("到", "占"):
             first_verb = s
             break
-    metric_at = min((text.find(k, cs, ce) for k in lex.plain("metric")
-                     if text.find(k, cs, ce) >= 0), default=ce)
+    metric_at = min((i for i in (text.find(k, cs, ce) for k in lex.plain("metric")) if i >= 0),
+                    default=ce)
     bound = min(first_verb, limit, ce)
     for ent in entities:
-        if cs <= ent.start and ent.end <= bound and ent.start < max(metric_at, cs + 1) \
-                or (cs <= ent.start < bound and ent.end <= metric_at and ent.end <= limit):
+        if cs <= ent.start < bound and ent.end <= limit and \
+                (ent.start < metric_at or ent.text.endswith(lex.plain("facility_suffix"))):
             return ent
     return None
 
@@ -305,6 +315,7 @@ def extract_facts(sentences: list[Sentence], tagger: Tagger, published_at: datet
     pub_year = published_at.year if published_at else None
     facts: list[Fact] = []
     topic: str | None = None
+    known: list[str] = []  # entities named so far, for anaphora (该中心 -> the last 中心)
     seen: set[tuple] = set()
     for sent in sentences:
         text = sent.text
@@ -319,17 +330,35 @@ def extract_facts(sentences: list[Sentence], tagger: Tagger, published_at: datet
                          article_text)
             if fact is None:
                 continue
+            _resolve_anaphor(fact, known + [x.text for x in entities if x.end <= fig.start],
+                             lex)
             k = fact.key()
             if k in seen:
                 continue
             seen.add(k)
             facts.append(fact)
+        known.extend(x.text for x in entities if not x.text.startswith(DETERMINERS))
         for clause in clauses:
             ent = _subject_position(text, clause, tokens, entities, lex, clause[1])
             if ent is not None:
                 topic = expand_zone(ent.text, article_text, lex)
                 break
     return facts
+
+
+def _resolve_anaphor(fact: Fact, known: list[str], lex: Lexicon) -> None:
+    """该园区 / 该中心 -> the most recent named entity with the same head (园区 / 中心)."""
+    subj = fact.subject
+    if not subj or not subj.startswith(DETERMINERS):
+        return
+    det = next(d for d in sorted(DETERMINERS, key=len, reverse=True) if subj.startswith(d))
+    head = subj[len(det):]
+    suffix = next((x for x in lex.plain("facility_suffix") if head.endswith(x)), head)
+    for name in reversed(known):
+        if name.endswith(suffix) and not name.startswith(DETERMINERS) and name != head:
+            fact.subject = name
+            fact.flags.append("subject_anaphora")
+            return
 
 
 def _figures(text: str, quantities: list[Quantity]) -> list[_Figure]:
@@ -354,11 +383,15 @@ def _figures(text: str, quantities: list[Quantity]) -> list[_Figure]:
                 continue
         m = FROM_TO.search(text[:q.start])
         if m:
-            first = _from_figure(m, q)
+            lead = re.split(r"[,，;；。]", text[:m.start("num")])[-1]
+            done = bool(re.search(r"已经?|已", lead))
+            earlier = next((f for f in figs if f.q.start == m.start("num")), None)
+            first = earlier or _from_figure(m, q)
             if first is not None:
                 first.status = "actual"
-                fig.status = "actual" if m["already"] else "target"
-                figs.append(first)
+                fig.status = "actual" if done else "target"
+                if earlier is None:
+                    figs.append(first)
         figs.append(fig)
         i += 1
     return figs
@@ -394,7 +427,9 @@ def _fact(fig: _Figure, sent: Sentence, tokens, entities, clauses, lex: Lexicon,
     cs, ce = clauses[ci]
     before = text[cs:fig.start]
     local = before
-    if _contains_any(before, lex.plain("definition")):
+    after_q = text[fig.end:ce].lstrip()
+    if _contains_any(before, lex.plain("definition")) or after_q.startswith(
+            lex.plain("definition")):
         return None
     if _contains_any(text[cs:ce], lex.plain("per_unit")):
         return None

@@ -261,9 +261,14 @@ def normalise(raw: str) -> NormalisedArticle:
 
 
 def _line_work(art: NormalisedArticle, lines: list[Tracked]) -> None:
+    """Read the header (title, date, source, dateline), drop furniture, keep the body.
+
+    A title is the first short unterminated line of the header, confirmed by a metadata line
+    (date, source, original title) after it; unconfirmed, it stays in the body."""
     body: list[Tracked] = []
     header_zone = True
-    title_candidate: str | None = None
+    candidate: Tracked | None = None
+    confirmed = False
     for line in lines:
         s = line.text
         if not s:
@@ -275,28 +280,22 @@ def _line_work(art: NormalisedArticle, lines: list[Tracked]) -> None:
                 src = SOURCE.search(m["rest"] or "")
                 if src and re.search(f"[{CJK}]", src["src"]):
                     art.outlet = src["src"]
+                confirmed = candidate is not None
                 continue
         kind, value = _furniture(s)
         if kind:
-            if kind == "editor" and value:
-                art.editors.extend(_names(value))
-            elif kind == "original_title" and value:
-                art.original_title = value.strip()
-            elif kind == "caption":
-                art.reporters.extend(m["n"] for m in REPORTER_IN_CAPTION.finditer(s))
-            elif kind == "breadcrumb":
-                if "breadcrumb_removed" not in art.quality_flags:
-                    art.quality_flags.append("breadcrumb_removed")
-            if kind == "drop" and art.outlet is None:
-                src = SOURCE.search(s)
-                if src and re.search(f"[{CJK}]", src["src"]):
-                    art.outlet = src["src"]
+            _furniture_metadata(art, kind, value, s)
+            if kind in ("original_title", "drop") and candidate is not None and header_zone:
+                confirmed = confirmed or kind == "original_title" or SOURCE.search(s) is not None
             continue
-        if header_zone and title_candidate is None and not body and _is_title(s):
-            title_candidate = s
+        if header_zone and candidate is None and _is_title(s):
+            candidate = line
             continue
         if header_zone:
             header_zone = False
+            if candidate is not None and not confirmed:
+                body.append(candidate)
+                candidate = None
             dl = DATELINE.match(s)
             if dl:
                 art.dateline_city = dl["city"]
@@ -306,13 +305,31 @@ def _line_work(art: NormalisedArticle, lines: list[Tracked]) -> None:
                 if dl["rep"]:
                     art.reporters.extend(_names(dl["rep"]))
         body.append(line)
-    art.title = title_candidate or art.original_title
+    if candidate is not None and not confirmed and header_zone:
+        body.insert(0, candidate)
+        candidate = None
+    art.title = candidate.text if candidate is not None else art.original_title
     body = _strip_trailing_byline(art, body)
     body = _join_broken_lines(body)
     body = _drop_repeats(body, art.quality_flags)
     art.text = join(body, "\n")
     art.reporters = list(dict.fromkeys(art.reporters))
     art.editors = list(dict.fromkeys(art.editors))
+
+
+def _furniture_metadata(art: NormalisedArticle, kind: str, value: str | None, line: str) -> None:
+    if kind == "editor" and value:
+        art.editors.extend(_names(value))
+    elif kind == "original_title" and value:
+        art.original_title = value.strip()
+    elif kind == "caption":
+        art.reporters.extend(m["n"] for m in REPORTER_IN_CAPTION.finditer(line))
+    elif kind == "breadcrumb" and "breadcrumb_removed" not in art.quality_flags:
+        art.quality_flags.append("breadcrumb_removed")
+    if kind == "drop" and art.outlet is None:
+        src = SOURCE.search(line)
+        if src and re.search(f"[{CJK}]", src["src"]):
+            art.outlet = src["src"]
 
 
 def _furniture(line: str) -> tuple[str | None, str | None]:
@@ -324,7 +341,8 @@ def _furniture(line: str) -> tuple[str | None, str | None]:
 
 
 def _is_title(s: str) -> bool:
-    return 4 <= len(s) <= 64 and not _ends_terminal(s) and not DATELINE.match(s)
+    return (4 <= len(s) <= 64 and not _ends_terminal(s) and s[-1] not in COMMA_LIKE
+            and not DATELINE.match(s))
 
 
 def _strip_trailing_byline(art: NormalisedArticle, body: list[Tracked]) -> list[Tracked]:

@@ -30,13 +30,21 @@ def user_words() -> list[tuple[str, int, str]]:
     return out
 
 
+def place_words() -> list[tuple[str, int, str]]:
+    """Provinces, cities (full and short names) and the zone aliases, tagged as places."""
+    from transforms.regions import gazetteer
+
+    return [(name, DEFAULT_FREQ, "ns") for name, place in gazetteer().items()
+            if place.level != "county" and len(name) >= 2]
+
+
 class Segmenter:
     def __init__(self, backend: str = "rjieba", hmm: bool = False):
         if backend not in BACKENDS:
             raise ValueError(f"unknown segmenter {backend!r}; choose one of {BACKENDS}")
         self.backend = backend
         self.hmm = hmm
-        words = user_words()
+        words = user_words() + place_words()
         if backend == "rjieba":
             import rjieba
 

@@ -1,0 +1,138 @@
+"""End-to-end: the real `suanli run` on the seeds, then the warehouse, eval and report."""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.evaluate import evaluate, load_gold
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = ROOT / "tests" / "gold" / "seeds.jsonl"
+SUANLI = [sys.executable, "-m", "pipelines.cli"]
+
+pytestmark = pytest.mark.slow
+
+
+def run(args, cwd=ROOT, **kw):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run([*SUANLI, *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=600, **kw)
+
+
+@pytest.fixture(scope="module")
+def output(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "data"
+    proc = run(["run", "--input", "seeds/*.txt", "--output", str(out)])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return out, proc.stdout
+
+
+def facts_of(db):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        cur = con.execute("select a.source_uri, f.* from facts f join articles a "
+                          "using (article_id) order by fact_id")
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+    finally:
+        con.close()
+
+
+def test_summary_printed(output):
+    out, stdout = output
+    assert re.search(r"facts\s+: 12\b", stdout)
+    assert re.search(r"articles\s+: 5\b", stdout)
+    assert "validation  : passed" in stdout
+    assert str((out / "warehouse.duckdb").resolve()) in stdout
+    assert str((out / "report" / "index.html").resolve()) in stdout
+
+
+def test_every_gold_fact_found_and_no_false_positive(output):
+    out, _ = output
+    result = evaluate(load_gold(GOLD), facts_of(out / "warehouse.duckdb"))
+    assert result.misses == []
+    assert result.false_positives == []
+    assert result.subject_accuracy == 1.0
+
+
+def test_parquet_tables_written(output):
+    out, _ = output
+    for table in ("articles", "sentences", "facts", "rejects"):
+        assert list((out / "parquet" / table).glob("*.parquet")), table
+
+
+def test_sql_command_answers(output):
+    out, _ = output
+    proc = run(["sql", "--warehouse", str(out / "warehouse.duckdb"),
+                "select metric, count(*) as n from facts group by 1 order by 1"])
+    assert proc.returncode == 0, proc.stderr
+    assert "compute_share" in proc.stdout and "| 5 " in proc.stdout
+    assert "(5 rows)" in proc.stdout
+
+
+def test_sql_errors_are_clear(output, tmp_path):
+    out, _ = output
+    proc = run(["sql", "--warehouse", str(out / "warehouse.duckdb"), "select * from nope"])
+    assert proc.returncode == 1 and "nope" in proc.stderr
+    proc = run(["sql", "--warehouse", str(tmp_path / "missing.duckdb"), "select 1"])
+    assert proc.returncode == 2 and "no warehouse" in proc.stderr
+
+
+def test_eval_command(output):
+    out, _ = output
+    proc = run(["eval", "--gold", str(GOLD), "--warehouse", str(out / "warehouse.duckdb")])
+    assert proc.returncode == 0, proc.stderr
+    assert "precision 1.000  recall 1.000" in proc.stdout
+
+
+def test_warehouse_moved_and_opened_elsewhere_with_plain_duckdb(output, tmp_path):
+    out, _ = output
+    moved = tmp_path / "elsewhere"
+    shutil.copytree(out, moved)
+    code = ("import duckdb; c = duckdb.connect('elsewhere/warehouse.duckdb', read_only=True); "
+            "print(c.execute('select count(*) from facts').fetchone()[0], "
+            "c.execute('select count(*) from articles').fetchone()[0])")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                          text=True, env={k: v for k, v in os.environ.items()
+                                          if k != "PYTHONPATH"})
+    assert proc.stdout.split() == ["12", "5"], proc.stderr
+
+
+def test_report_shows_checks_and_highlighted_facts(output):
+    out, _ = output
+    html = (out / "report" / "index.html").read_text("utf-8")
+    assert html.count("<tr class='fact'>") == 12
+    assert html.count("<mark>") >= 12
+    assert "unit_conflict" in html
+    assert "class='check" in html and "pass</span>" in html
+    assert "http://" not in html and "https://" not in html
+
+
+def test_rerun_gives_same_fact_ids(output, tmp_path):
+    out, _ = output
+    again = tmp_path / "again"
+    proc = run(["run", "--input", "seeds/*.txt", "--output", str(again)])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    first = [(f["fact_id"], f["value_normalised"]) for f in facts_of(out / "warehouse.duckdb")]
+    second = [(f["fact_id"], f["value_normalised"]) for f in facts_of(again / "warehouse.duckdb")]
+    assert first == second
+
+
+def test_no_input_is_a_usage_error(tmp_path):
+    proc = run(["run", "--input", str(tmp_path / "*.txt"), "--output", str(tmp_path / "o")])
+    assert proc.returncode == 2
+    assert "no input file matches" in proc.stderr
+
+
+def test_report_command_rebuilds(output, tmp_path):
+    out, _ = output
+    target = tmp_path / "r.html"
+    proc = run(["report", "--warehouse", str(out / "warehouse.duckdb"), "--out", str(target)])
+    assert proc.returncode == 0, proc.stderr
+    assert target.read_text("utf-8").count("<tr class='fact'>") == 12
