@@ -199,3 +199,41 @@ def test_seed_004_repeated_paragraph_dropped(seed_docs):
     assert text.count("马修军解释,武汉作为国家重要的工业基地") == 1
     raw = (seed_docs["004_307a864e4be62eb8"].raw_text)
     assert raw.count("马修军解释,武汉作为国家重要的工业基地") == 2
+
+
+@pytest.mark.parametrize("header, published, outlet", [
+    ("发布时间:2024-11-18 20:28:05 来源: sp20241118", "2024-11-18T20:28:05", None),
+    ("2023-06-04 16:33:03 来源:新华社", "2023-06-04T16:33:03", "新华社"),
+    ("2024-04-11 11:28", "2024-04-11T11:28:00", None),
+    ("2024年4月11日 09:30 来源:长江日报", "2024-04-11T09:30:00", "长江日报"),
+    ("时间:2022/12/01", "2022-12-01T00:00:00", None),
+])
+def test_publish_time_lines(header, published, outlet):
+    art = normalise(header + "\n正文第一段,算力规模持续扩大,各地加快建设智算中心。")
+    assert art.published_at.isoformat() == published
+    assert art.outlet == outlet
+    assert "正文第一段" in art.text.text and header[:4] not in art.text.text
+
+
+@pytest.mark.parametrize("first, city, date, outlet, reporters", [
+    ("新华社上海6月4日电(记者杨有宗)数字经济时代。", "上海", "06-04", "新华社", ["杨有宗"]),
+    ("人民网北京9月5日电 (焦磊)作为新动能。", "北京", "09-05", "人民网", ["焦磊"]),
+    ("中新网合肥1月3日电(记者 张强、李明)合肥算力。", "合肥", "01-03", "中新网", ["张强", "李明"]),
+    ("本报讯 全市算力规模持续扩大。", None, None, None, []),
+])
+def test_datelines(first, city, date, outlet, reporters):
+    art = normalise(first + "\n第二段正文。")
+    assert (art.dateline_city, art.dateline_date, art.outlet) == (city, date, outlet)
+    assert art.reporters == reporters
+    assert art.text.text.startswith(first.split("\n")[0][:4])
+
+
+def test_trailing_byline_is_reporters_not_text():
+    art = normalise("第一段。\n最后一段说完了。(王梦原 李正豪)")
+    assert art.reporters == ["王梦原", "李正豪"]
+    assert art.text.text.endswith("最后一段说完了。")
+
+
+def test_real_parenthesis_at_paragraph_end_survives():
+    art = normalise("第一段。\n华为在南京设立创新中心(南京)")
+    assert art.text.text.endswith("创新中心(南京)")

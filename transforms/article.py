@@ -9,7 +9,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from transforms.facts import Sentence, extract_facts, fact_id
-from transforms.normalise import NormalisedArticle, normalise, split_sentences
+from transforms.normalise import NormalisedArticle, count_cjk, normalise, split_sentences
 from transforms.regions import resolve
 from transforms.schema import EXTRACTOR_VERSION, conform
 from transforms.segmenter import Segmenter
@@ -49,7 +49,7 @@ class Doc:
 
 def process_raw(raw: RawArticle) -> Doc:
     norm = normalise(raw.text)
-    cjk = sum(1 for ch in norm.text.text if "\u4e00" <= ch <= "\u9fff")
+    cjk = count_cjk(norm.text.text)
     if cjk < MIN_CJK_CHARS:
         raise ArticleRejected("normalise", "no_chinese_text",
                               f"{cjk} Chinese characters after normalisation "

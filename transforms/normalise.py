@@ -145,7 +145,7 @@ def _word_coverage(text: str) -> float:
     """Share of CJK characters covered by dictionary words of two or more characters."""
     import rjieba
 
-    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    cjk = count_cjk(text)
     if not cjk:
         return 0.0
     covered = sum(len(w) for w in rjieba.cut(text, False) if len(w) >= 2 and rjieba.has_word(w))
@@ -187,11 +187,19 @@ def fix_mojibake(t: Tracked, flags: list[str]) -> Tracked:
     return t
 
 
+CJK_CHAR = re.compile("[\u4e00-\u9fff]")
+FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000\u00a0]")
+
+
+def count_cjk(text: str) -> int:
+    return len(CJK_CHAR.findall(text))
+
+
 def detect_script(text: str, simplified: str) -> str:
-    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    cjk = count_cjk(text)
     if not cjk:
         return "none"
-    changed = sum(1 for a, b in zip(text, simplified) if a != b)
+    changed = 0 if text == simplified else sum(1 for a, b in zip(text, simplified) if a != b)
     share = changed / cjk
     if share >= 0.03:
         return "traditional"
@@ -249,7 +257,8 @@ def normalise(raw: str) -> NormalisedArticle:
     t = t.sub(CONTROL, "")
     t = fix_mojibake(t, flags)
     t = t.sub(PINYIN_GLOSS, "")
-    t = t.translate(WIDTH_TABLE)
+    if FULL_WIDTH.search(t.text):
+        t = t.translate(WIDTH_TABLE)
     simplified = t.convert(to_simplified)
     script = detect_script(t.text, simplified.text)
     t = simplified
