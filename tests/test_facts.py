@@ -24,7 +24,7 @@ def summary(f):
     ("到2025年,全省通用算力将超过10EFLOPS。",
      [("全省", "general_compute", 1e19, "more_than", "target", 2025)]),
     ("预计明年该市超算算力有望达到200PFLOPS左右。",
-     [(None, "supercomputing_compute", 2e17, "exact", "forecast", 2025)]),
+     [(None, "supercomputing_compute", 2e17, "approx", "forecast", 2025)]),
     ("目前贵州算力总规模约为12EFLOPS。",
      [("贵州", "total_compute", 1.2e19, "approx", "actual", 2024)]),
     ("去年底,深圳已建成算力规模超过8000P。",

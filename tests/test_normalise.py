@@ -237,3 +237,10 @@ def test_trailing_byline_is_reporters_not_text():
 def test_real_parenthesis_at_paragraph_end_survives():
     art = normalise("第一段。\n华为在南京设立创新中心(南京)")
     assert art.text.text.endswith("创新中心(南京)")
+
+
+def test_simplified_text_not_converted():
+    # OpenCC t2s maps 昇 to 升: a simplified article keeps its brand names as written.
+    art = normalise("华为昇腾AI集群规模已超过1.6万卡,计算中心运行良好。")
+    assert art.script == "simplified"
+    assert "昇腾" in art.text.text

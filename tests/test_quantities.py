@@ -4,7 +4,7 @@ from transforms.quantities import find_quantities, parse_chinese_number, parse_n
 
 
 @pytest.mark.parametrize("text, value", [
-    ("三百", 300), ("两万", None), ("十五", 15), ("十", 10), ("一千二百", 1200), ("两", 2),
+    ("三百", 300), ("两万", 20000), ("一万五千", 15000), ("三亿两千万", 3.2e8), ("十二x", None), ("十五", 15), ("十", 10), ("一千二百", 1200), ("两", 2),
     ("二〇二五", 2025), ("一百", 100), ("三十五", 35),
 ])
 def test_chinese_numerals(text, value):

@@ -16,7 +16,7 @@ from transforms.segmenter import Segmenter
 
 # An article whose clean text has fewer Chinese characters than this is rejected: a page with
 # no article in it (a list page, a login wall, an English page).
-MIN_CJK_CHARS = 20
+MIN_CJK_CHARS = 5
 
 
 class ArticleRejected(ValueError):

@@ -40,12 +40,13 @@ LEXICON_KINDS = {
     "not_fact": None, "per_unit": ("per_unit",), "definition": ("definition",),
     "lead": ("lead",), "infra": ("infra",), "facility_suffix": ("facility",),
     "zone_suffix": ("zone",), "national": ("national",), "creation": ("creation",),
+    "generic": ("generic",),
 }
 CLAUSE_BREAK = re.compile(r"[,，;；:：]")
 EXPLICIT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 RELATIVE_YEAR = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
 RELATIVE_YEAR_RE = re.compile("|".join(RELATIVE_YEAR))
-TARGET_YEAR = re.compile(r"(?:到|至|于|在)\s*(?:19|20)\d{2}\s*年")
+TARGET_YEAR = re.compile(r"(?<![截止])(?:到|至|于|在)\s*(?:19|20)\d{2}\s*年")
 FROM_TO = re.compile(
     rf"(?:从|由)\s*(?P<num>{ARABIC})(?P<mult>[万亿千百]*)"
     rf"(?P<unit>[A-Za-z%]*)\s*[^,，;；。\d]{{0,8}}?(?:提升|增加|增长|提高|扩大|跃升|上升|发展|扩容|增至|升)"
@@ -143,21 +144,6 @@ class _Figure:
 
 # --- small helpers -------------------------------------------------------------------------
 
-def _nearest_before(text: str, pos: int, words: tuple[tuple[str, str], ...]
-                    ) -> tuple[int, str, str] | None:
-    """(end, word, label) of the occurrence ending nearest before `pos`; longest on ties."""
-    best = None
-    head = text[:pos]
-    for word, label in words:
-        i = head.rfind(word)
-        if i < 0:
-            continue
-        end = i + len(word)
-        if best is None or end > best[0] or (end == best[0] and len(word) > len(best[1])):
-            best = (end, word, label)
-    return best
-
-
 def _contains_any(text: str, words: tuple[str, ...]) -> bool:
     return any(w in text for w in words)
 
@@ -211,7 +197,7 @@ def find_entities(text: str, tokens: list[tuple[int, int, str, str]], lex: Lexic
             continue
         det = w in DETERMINERS and i + 1 < n and tokens[i + 1][3] in NOUNISH
         first = i + 1 if det else i
-        if tokens[first][3] not in NOUNISH:
+        if tokens[first][3] not in NOUNISH or tokens[first][3] == "vn":
             i += 1
             continue
         members = []
@@ -239,6 +225,8 @@ def find_entities(text: str, tokens: list[tuple[int, int, str, str]], lex: Lexic
                 best_end = tokens[k][1]
         if best_end is not None:
             out.append(Entity(run_start, best_end, text[run_start:best_end]))
+        elif not det and len(members) == 1 and tokens[first][3] in ("nt", "nz"):
+            out.append(Entity(run_start, tokens[first][1], tokens[first][2]))  # 字节跳动
         elif not det:
             metric_words = lex.plain("metric")
             place_end = None
@@ -269,19 +257,34 @@ def _subject_position(text: str, clause: tuple[int, int], tokens, entities: list
                     default=ce)
     bound = min(first_verb, limit, ce)
     for ent in entities:
+        if text[max(cs, ent.start - 2):ent.start].endswith(("占", "占到", "约占")):
+            continue  # 占全市算力比重: the whole the share is of, not the subject
         if cs <= ent.start < bound and ent.end <= limit and \
                 (ent.start < metric_at or ent.text.endswith(lex.plain("facility_suffix"))):
             return ent
     return None
 
 
+def _is_named(ent: Entity, text: str, tokens) -> bool:
+    """A proper name: something besides generic modifiers before its head noun
+    (星河智算中心, 南京智能计算中心; not 人工智能数据中心)."""
+    lex = lexicon()
+    generic = set(lex.plain("generic"))
+    suffixes = lex.plain("facility_suffix")
+    inside = [(w, t) for s, e, w, t in tokens if ent.start <= s < ent.end]
+    if any(_is_place(w, t) or t in ("nt", "nz") for w, t in inside):
+        return True
+    head = inside[:-1] if inside and inside[-1][0].endswith(suffixes) else inside
+    return any(w not in generic for w, _ in head)
+
+
 def _created_entity(text: str, clause: tuple[int, int], entities: list[Entity],
-                    lex: Lexicon) -> Entity | None:
+                    lex: Lexicon, tokens=()) -> Entity | None:
     cs, ce = clause
     verbs = lex.plain("creation")
     best = None
     for ent in entities:
-        if cs <= ent.start and ent.end <= ce:
+        if cs <= ent.start and ent.end <= ce and _is_named(ent, text, tokens):
             head = text[cs:ent.start]
             if any(head.rstrip("了").endswith(v) or head.endswith(v + "了") for v in verbs) \
                     or re.search("(" + "|".join(verbs) + ")了?[^,，。]{0,4}$", head):
@@ -309,56 +312,113 @@ def expand_zone(name: str, article_text: str, lex: Lexicon) -> str:
 
 # --- the extractor -------------------------------------------------------------------------
 
+@dataclass
+class _Context:
+    """What the extractor knows about the article so far."""
+    article_text: str
+    pub_year: int | None
+    topic: str | None = None
+    known: list[str] = field(default_factory=list)   # entities named so far (for anaphora)
+    province: str | None = None                        # last province named (for 全省)
+    city: str | None = None                            # last city named (for 全市)
+
+
 def extract_facts(sentences: list[Sentence], tagger: Tagger, published_at: datetime | None,
                   article_text: str) -> list[Fact]:
     lex = lexicon()
-    pub_year = published_at.year if published_at else None
+    ctx = _Context(article_text, published_at.year if published_at else None)
     facts: list[Fact] = []
-    topic: str | None = None
-    known: list[str] = []  # entities named so far, for anaphora (该中心 -> the last 中心)
     seen: set[tuple] = set()
     for sent in sentences:
         text = sent.text
         quantities = find_quantities(text)
-        if not quantities and topic is not None and not _contains_any(text, ("算力",)):
-            continue
         tokens = _token_spans(tagger.tag(text))
         entities = find_entities(text, tokens, lex)
         clauses = _clauses(text)
-        for fig in _figures(text, quantities):
-            fact = _fact(fig, sent, tokens, entities, clauses, lex, pub_year, topic,
-                         article_text)
+        figures = _figures(text, quantities)
+        respectively = _respectively(text, figures, entities)
+        for fig in figures:
+            fact = _fact(fig, sent, tokens, entities, clauses, lex, ctx)
             if fact is None:
                 continue
-            _resolve_anaphor(fact, known + [x.text for x in entities if x.end <= fig.start],
-                             lex)
+            if fig.start in respectively:
+                fact.subject, fact.subject_source = respectively[fig.start], "clause"
+            _resolve_subject(fact, ctx, entities, fig.start, lex)
             k = fact.key()
             if k in seen:
                 continue
             seen.add(k)
             facts.append(fact)
-        known.extend(x.text for x in entities if not x.text.startswith(DETERMINERS))
-        for clause in clauses:
-            ent = _subject_position(text, clause, tokens, entities, lex, clause[1])
-            if ent is not None:
-                topic = expand_zone(ent.text, article_text, lex)
-                break
+        _remember(ctx, text, tokens, entities, clauses, lex)
     return facts
 
 
-def _resolve_anaphor(fact: Fact, known: list[str], lex: Lexicon) -> None:
-    """该园区 / 该中心 -> the most recent named entity with the same head (园区 / 中心)."""
+def _remember(ctx: _Context, text, tokens, entities, clauses, lex: Lexicon) -> None:
+    for ent in entities:
+        if ent.text.startswith(DETERMINERS) or ent.text in lex.plain("national"):
+            continue
+        ctx.known.append(ent.text)
+        place = gazetteer().get(ent.text)
+        if place is not None and place.level == "province" and place.adcode:
+            ctx.province = ent.text
+        elif place is not None and place.level == "city":
+            ctx.city = ent.text
+    for clause in clauses:
+        ent = _subject_position(text, clause, tokens, entities, lex, clause[1])
+        if ent is not None:
+            ctx.topic = expand_zone(ent.text, ctx.article_text, lex)
+            break
+
+
+def _resolve_subject(fact: Fact, ctx: _Context, entities, pos: int, lex: Lexicon) -> None:
+    """Anaphora (该中心 -> the last named 中心), whole-region words (全省 -> the province the
+    article named), zone short forms (临港 -> 临港新片区), and collective data centres
+    (山东省数据中心 -> 山东省)."""
     subj = fact.subject
-    if not subj or not subj.startswith(DETERMINERS):
+    if not subj:
         return
-    det = next(d for d in sorted(DETERMINERS, key=len, reverse=True) if subj.startswith(d))
-    head = subj[len(det):]
-    suffix = next((x for x in lex.plain("facility_suffix") if head.endswith(x)), head)
-    for name in reversed(known):
-        if name.endswith(suffix) and not name.startswith(DETERMINERS) and name != head:
-            fact.subject = name
-            fact.flags.append("subject_anaphora")
-            return
+    if subj.startswith(DETERMINERS):
+        det = next(d for d in sorted(DETERMINERS, key=len, reverse=True) if subj.startswith(d))
+        head = subj[len(det):]
+        suffix = next((x for x in lex.plain("facility_suffix") if head.endswith(x)), head)
+        known = ctx.known + [e.text for e in entities if e.end <= pos
+                             and not e.text.startswith(DETERMINERS)]
+        for name in reversed(known):
+            if name.endswith(suffix) and name != head:
+                fact.subject = name
+                fact.flags.append("subject_anaphora")
+                return
+        return
+    if subj in ("全省", "全市"):
+        level = "province" if subj == "全省" else "city"
+        here = [e.text for e in entities if e.end <= pos and e.text in gazetteer()
+                and gazetteer()[e.text].level == level and gazetteer()[e.text].adcode]
+        named = here[-1] if here else (ctx.province if level == "province" else ctx.city)
+        if named:
+            fact.subject = named
+    elif subj.endswith("数据中心") and subj[:-4] in gazetteer():
+        fact.subject = subj[:-4]
+    else:
+        fact.subject = expand_zone(subj, ctx.article_text, lex)
+
+
+def _respectively(text: str, figures: list[_Figure], entities: list[Entity]) -> dict[int, str]:
+    """北京、上海的智能算力占比分别达到27%和26%: the n-th figure after 分别 belongs to the
+    n-th of the entities listed (joined by 、 和 与 及) before it."""
+    out: dict[int, str] = {}
+    for m in re.finditer("分别", text):
+        figs = [f for f in figures if f.start > m.end()]
+        clause_start = max(text.rfind(ch, 0, m.start()) for ch in ",，;；。") + 1
+        listed = [e for e in entities if clause_start <= e.start and e.end <= m.start()]
+        run: list[Entity] = []
+        for e in listed:
+            if run and not re.fullmatch(r"\s*[、和与及]\s*", text[run[-1].end:e.start]):
+                run = []
+            run.append(e)
+        if len(run) >= 2 and len(figs) >= len(run):
+            for f, e in zip(figs, run):
+                out[f.start] = e.text
+    return out
 
 
 def _figures(text: str, quantities: list[Quantity]) -> list[_Figure]:
@@ -373,7 +433,7 @@ def _figures(text: str, quantities: list[Quantity]) -> list[_Figure]:
             if re.fullmatch(r"\s*[(（]\s*", between) and re.match(r"\s*[)）]", text[r.end:]) \
                     and q.unit_family in COMPUTE_FAMILIES and r.unit_family in COMPUTE_FAMILIES:
                 primary, other = (r, q) if q.per_second and not r.per_second else (q, r)
-                close = text.index(")" if ")" in text[r.end:r.end + 3] else "）", r.end)
+                close = re.search(r"[)）]", text[r.end:]).start() + r.end
                 fig = _Figure(primary, q.start, close + 1, [])
                 if abs(primary.value_normalised - other.value_normalised) > \
                         RELATIVE_TOLERANCE * max(primary.value_normalised, 1):
@@ -419,43 +479,74 @@ def _from_figure(m: re.Match, q: Quantity) -> _Figure | None:
     return _Figure(fq, start, end, [])
 
 
+def _keyword_hits(text: str, end: int, words: tuple[tuple[str, str], ...]
+                  ) -> list[tuple[int, int, str]]:
+    """Keyword occurrences in text[:end], read left to right taking the longest word at each
+    position (智能算力规模 is 智能算力 + 规模, not ...算力规模)."""
+    hits = []
+    i = 0
+    while i < end:
+        best = None
+        for word, label in words:  # longest first
+            if text.startswith(word, i) and i + len(word) <= end:
+                best = (i, i + len(word), label)
+                break
+        if best:
+            hits.append(best)
+            i = best[1]
+        else:
+            i += 1
+    return hits
+
+
+def _metric_for_compute(text: str, fig: _Figure, lex: Lexicon) -> tuple[str, bool]:
+    """(metric, defaulted): a keyword right after the figure (3000P的智能算力) first, else the
+    nearest keyword before it in the sentence, else total_compute."""
+    after = re.match(r"[的]?(\S{0,8})", text[fig.end:fig.end + 9])
+    if after:
+        tail = after.group(1)
+        for word, label in lex.of("metric"):
+            if tail.startswith(word):
+                return label, False
+    hits = _keyword_hits(text, fig.start, lex.of("metric"))
+    if hits:
+        return hits[-1][2], False
+    return "total_compute", True
+
+
 def _fact(fig: _Figure, sent: Sentence, tokens, entities, clauses, lex: Lexicon,
-          pub_year: int | None, topic: str | None, article_text: str) -> Fact | None:
+          ctx: _Context) -> Fact | None:
     text = sent.text
     q = fig.q
     ci = next(i for i, (cs, ce) in enumerate(clauses) if cs <= fig.start <= ce)
     cs, ce = clauses[ci]
     before = text[cs:fig.start]
-    local = before
     after_q = text[fig.end:ce].lstrip()
     if _contains_any(before, lex.plain("definition")) or after_q.startswith(
             lex.plain("definition")):
         return None
-    if _contains_any(text[cs:ce], lex.plain("per_unit")):
+    if _contains_any(text[:fig.start] + text[fig.start:ce], lex.plain("per_unit")):
+        return None
+    if _contains_any(before, lex.plain("not_fact")):
         return None
     evidence_end = max(fig.end, q.end)
-    metric, flags = None, list(fig.flags)
+    flags = list(fig.flags)
     family = q.unit_family
     if family in COMPUTE_FAMILIES:
-        if _contains_any(local, lex.plain("not_fact")):
-            return None
-        hit = _nearest_before(text, fig.start, lex.of("metric"))
-        if hit is None:
-            metric = "total_compute"
+        metric, defaulted = _metric_for_compute(text, fig, lex)
+        if defaulted:
             flags.append("metric_default")
-        else:
-            metric = hit[2]
     elif family == "percent":
-        if _contains_any(local, lex.plain("not_fact")):
-            return None
         if not _contains_any(before, lex.plain("share")):
             return None
-        if not _contains_any(before, lex.plain("metric")):
+        if not _contains_any(text[:fig.start], lex.plain("metric")):
             return None
         metric = "compute_share"
     elif family == "count":
-        noun = _counted_noun(text, q, cs, ce, fig.start, lex)
-        if noun is None or _contains_any(local, lex.plain("not_fact")):
+        if q.value == 1 and q.text.startswith("一"):
+            return None  # 一台/一个: an article, not a count
+        noun = _counted_noun(text, q, ci, clauses, fig.start, tokens, lex)
+        if noun is None:
             return None
         evidence_end, metric = max(evidence_end, noun[0]), noun[1]
     elif family == "W":
@@ -463,27 +554,21 @@ def _fact(fig: _Figure, sent: Sentence, tokens, entities, clauses, lex: Lexicon,
             return None
         metric = "power_capacity"
     else:  # money
-        if _contains_any(local, lex.plain("not_fact")):
+        hits = _keyword_hits(text, fig.start, lex.of("money"))
+        if not hits or not _contains_any(text, lex.plain("infra")):
             return None
-        hit = _nearest_before(text, fig.start, lex.of("money"))
-        if hit is None:
-            return None
-        metric = hit[2]
-        if not _contains_any(text, lex.plain("infra")):
-            return None
+        metric = hits[-1][2]
     qualifier = _qualifier(text, fig.start, evidence_end, q, lex)
-    status = fig.status or _status(text, fig.start, lex)
-    year, explicit = _year(text, fig.start, pub_year)
-    if status == "actual" and explicit and pub_year and year and year > pub_year:
+    status = fig.status or _status(text, fig.start, cs, lex)
+    year, explicit = _year(text, fig.start, ctx.pub_year)
+    if status == "actual" and explicit and ctx.pub_year and year and year > ctx.pub_year:
         status = "target"
     if year is None and status == "actual":
-        year = pub_year
-    if metric in ("investment",) and fig.status is None and status == "actual" \
+        year = ctx.pub_year
+    if metric == "investment" and fig.status is None and status == "actual" \
             and _contains_any(before, ("总投资", "计划投资")):
         status = "target"
-    subject, source = _subject(text, ci, clauses, fig.start, tokens, entities, lex, topic)
-    if subject is not None:
-        subject = expand_zone(subject, article_text, lex)
+    subject, source = _subject(text, ci, clauses, fig.start, tokens, entities, lex, ctx.topic)
     if source == "context":
         flags.append("subject_inferred")
     elif source is None:
@@ -502,30 +587,51 @@ def _fact(fig: _Figure, sent: Sentence, tokens, entities, clauses, lex: Lexicon,
     )
 
 
-def _counted_noun(text: str, q: Quantity, cs: int, ce: int, start: int, lex: Lexicon
+def _counted_noun(text: str, q: Quantity, ci: int, clauses, start: int, tokens, lex: Lexicon
                   ) -> tuple[int, str] | None:
-    """(evidence end, metric) of what a count counts: the noun after the unit up to the next
-    clause break (4万个...机架), else one earlier in the clause (部署智算卡近10万张)."""
-    if q.unit == "卡":
-        return q.end, "accelerator_count"
+    """(evidence end, metric) of what a count counts: the unit itself (标准机架, 卡), the noun
+    after the unit up to the next clause break (4万个...机架), else one earlier in the clause
+    (部署智算卡近10万张), else, for a clause with no noun of its own before the figure
+    (计划到2025年增至10万台), one earlier in the sentence."""
+    nouns = lex.of("count_noun")
+    labels = dict(nouns)
+    if q.unit in labels:
+        return q.end, labels[q.unit]
+    cs, ce = clauses[ci]
     after = re.split(r"[,，;；。!?！？]", text[q.end:ce])[0][:20]
     best = None
-    for word, label in lex.of("count_noun"):
+    for word, label in nouns:
         i = after.find(word)
         if i >= 0 and (best is None or i < best[0]):
             best = (i, word, label)
     if best is not None:
         return q.end + best[0] + len(best[1]), best[2]
-    hit = _nearest_before(text[cs:start], start - cs, lex.of("count_noun"))
-    return (q.end, hit[2]) if hit else None
+    hits = _keyword_hits(text[:start], start, nouns)
+    hits = [h for h in hits if h[0] >= cs]
+    if hits:
+        return q.end, hits[-1][2]
+    markers = set(lex.plain("status")) | set(lex.plain("lead"))
+    own_nouns = [t for t in tokens if cs <= t[0] < start and t[3].startswith("n")
+                 and t[3] not in ("nr",) and t[2] not in markers]
+    if not own_nouns and ci > 0:
+        hits = _keyword_hits(text, cs, nouns)
+        if hits:
+            return q.end, hits[-1][2]
+    return None
 
 
 def _qualifier(text: str, start: int, end: int, q: Quantity, lex: Lexicon) -> str:
+    """The word right before the number (超过, 近, 约), or right after the unit (以上, 左右)
+    where the word before is a plain 达到/为; 多 or 余 after the number is more_than."""
     head = text[:start]
     stripped = head[:-1] if head.endswith("了") else head
+    before = None
     for word, label in lex.of("qualifier"):
         if stripped.endswith(word):
-            return "more_than" if q.more_than and label == "exact" else label
+            before = label
+            break
+    if before not in (None, "exact"):
+        return before
     if q.more_than:
         return "more_than"
     tail = text[end:end + 4]
@@ -535,21 +641,26 @@ def _qualifier(text: str, start: int, end: int, q: Quantity, lex: Lexicon) -> st
     return "exact"
 
 
-def _status(text: str, pos: int, lex: Lexicon) -> str:
+def _status(text: str, pos: int, clause_start: int, lex: Lexicon) -> str:
     """The nearest marker before `pos`: multi-character markers by substring, one-character
-    markers (将, 已, 拟) only as whole tokens of their own (not 将近, 而已)."""
-    best: tuple[int, str] | None = None
+    markers (将, 已, 拟) only where they stand alone (not 将近, 而已). A forecast word earlier
+    in the sentence outranks a nearer target marker (预计今年底将达到, IDC预测,到2027年...将
+    达到: forecasts)."""
+    found: list[tuple[int, int, str]] = []
     head = text[:pos]
     for word, label in lex.of("status"):
         for m in re.finditer(re.escape(word), head):
             if len(word) == 1 and not _single_char_marker(head, m.start(), word):
                 continue
-            if best is None or m.end() > best[0]:
-                best = (m.end(), label)
+            found.append((m.start(), m.end(), label))
     for m in TARGET_YEAR.finditer(head):
-        if best is None or m.end() > best[0]:
-            best = (m.end(), "target")
-    return best[1] if best else "actual"
+        found.append((m.start(), m.end(), "target"))
+    if not found:
+        return "actual"
+    best = max(found, key=lambda f: (f[1], f[1] - f[0]))
+    if best[2] == "target" and any(label == "forecast" for _, _, label in found):
+        return "forecast"
+    return best[2]
 
 
 def _single_char_marker(text: str, i: int, word: str) -> bool:
@@ -558,7 +669,7 @@ def _single_char_marker(text: str, i: int, word: str) -> bool:
     if word == "将":
         return nxt not in ("近", "其", "军", "来", "领") and prev not in ("即",)
     if word == "已":
-        return prev not in ("而", "不", "早") or prev == "早"
+        return prev not in ("而", "不")
     return True
 
 
@@ -584,12 +695,16 @@ def _subject(text, ci, clauses, pos, tokens, entities, lex, topic
     if ent is not None:
         return ent.text, "clause"
     for j in range(ci - 1, -1, -1):
-        created = _created_entity(text, clauses[j], entities, lex)
+        cs, ce = clauses[j]
+        created = _created_entity(text, clauses[j], entities, lex, tokens)
         if created is not None:
             return created.text, "sentence"
-        ent = _subject_position(text, clauses[j], tokens, entities, lex, clauses[j][1])
+        ent = _subject_position(text, clauses[j], tokens, entities, lex, ce)
         if ent is not None:
             return ent.text, "sentence"
+        last = [e for e in entities if cs <= e.start and e.end <= ce]
+        if last and text[last[-1].end:ce].strip() == "" and _is_named(last[-1], text, tokens):
+            return last[-1].text, "sentence"  # a topic phrase: 位于X的Y中心,已部署...
     if topic is not None:
         return topic, "context"
     return None, None

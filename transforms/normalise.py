@@ -200,10 +200,9 @@ def detect_script(text: str, simplified: str) -> str:
     if not cjk:
         return "none"
     changed = 0 if text == simplified else sum(1 for a, b in zip(text, simplified) if a != b)
-    share = changed / cjk
-    if share >= 0.03:
-        return "traditional"
-    return "mixed" if changed >= 3 else "simplified"
+    if changed < 3:
+        return "simplified"  # one or two variant characters, usually in names (昇腾)
+    return "traditional" if changed / cjk >= 0.03 else "mixed"
 
 
 ZHE = re.compile("著")
@@ -261,7 +260,8 @@ def normalise(raw: str) -> NormalisedArticle:
         t = t.translate(WIDTH_TABLE)
     simplified = t.convert(to_simplified)
     script = detect_script(t.text, simplified.text)
-    t = simplified
+    if script != "simplified":
+        t = simplified  # simplified text is left as it is: t2s would turn 昇腾 into 升腾
     if script in ("traditional", "mixed") or "著" in t.text:
         t = fix_zhe(t)
     art = NormalisedArticle(text=t, script=script, quality_flags=flags)

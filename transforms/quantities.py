@@ -20,7 +20,9 @@ CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 MULTIPLIERS = {"十": 1e1, "百": 1e2, "千": 1e3, "万": 1e4, "亿": 1e8, "京": 1e16}
 
 ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-CHINESE_NUMBER = r"(?:[零〇一二两三四五六七八九]|十)[零〇一二两三四五六七八九十百千]*"
+_CN_SECTION = r"(?:[零〇一二两三四五六七八九]|十)[零〇一二两三四五六七八九十百千]*"
+# 一万五千 is one number; in 两万张 the 万 is a multiplier (no digit follows it).
+CHINESE_NUMBER = rf"{_CN_SECTION}(?:[万亿](?=[零〇一二两三四五六七八九])[零〇一二两三四五六七八九十百千]+)*"
 NUMBER = rf"(?P<num>{ARABIC}|{CHINESE_NUMBER})"
 APPROX_SUFFIX = r"(?P<more>多|余)?"
 MULTIPLIER = r"(?P<mult>[十百千万亿京]*)"
@@ -52,6 +54,8 @@ CJK_UNITS = {
     "颗": UnitSpec("count", 1, True), "片": UnitSpec("count", 1, True),
     "枚": UnitSpec("count", 1, True), "座": UnitSpec("count", 1, True),
     "卡": UnitSpec("count", 1, True),
+    "标准机架": UnitSpec("count", 1, True), "标准机柜": UnitSpec("count", 1, True),
+    "机架": UnitSpec("count", 1, True), "机柜": UnitSpec("count", 1, True),
     "元": UnitSpec("CNY", 1), "人民币": UnitSpec("CNY", 1), "美元": UnitSpec("USD", 1),
     "欧元": UnitSpec("EUR", 1), "港元": UnitSpec("HKD", 1), "港币": UnitSpec("HKD", 1),
     "日元": UnitSpec("JPY", 1),
@@ -65,7 +69,7 @@ OPS_TIMES = r"(?P<times>次(?P<per>/秒|每秒)?(?P<float>浮点)?)"
 UNIT = rf"(?:(?P<latin>{_latin})(?![A-Za-z])|(?P<cjk>{_cjk})(?!时)|{OPS_TIMES})"
 
 QUANTITY = re.compile(
-    rf"(?P<persec>每秒(?:钟)?)?{NUMBER}{APPROX_SUFFIX}{MULTIPLIER}{APPROX_SUFFIX2}\s?{UNIT}",
+    rf"(?<![数几])(?P<persec>每秒(?:钟)?)?{NUMBER}{APPROX_SUFFIX}{MULTIPLIER}{APPROX_SUFFIX2}\s?{UNIT}",
     re.IGNORECASE,
 )
 PERCENT_WORDS = re.compile(rf"百分之(?P<num>{ARABIC}|{CHINESE_NUMBER})")
@@ -100,6 +104,10 @@ def parse_chinese_number(s: str) -> float:
         for ch in s:
             v = v * 10 + CN_DIGITS[ch]
         return float(v)
+    for big, factor in (("亿", 100_000_000), ("万", 10_000)):
+        if big in s:
+            head, _, tail = s.partition(big)
+            return parse_chinese_number(head) * factor + (parse_chinese_number(tail) if tail else 0)
     total, digit = 0, None
     for ch in s:
         if ch in CN_DIGITS:

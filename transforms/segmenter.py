@@ -45,6 +45,9 @@ class Segmenter:
         self.backend = backend
         self.hmm = hmm
         words = user_words() + place_words()
+        # rjieba keeps the dictionary's tag for a word it already knows (华为 stays nr); our
+        # tags win, applied after tagging.
+        self._tags = {word: tag for word, _, tag in words}
         if backend == "rjieba":
             import rjieba
 
@@ -72,5 +75,8 @@ class Segmenter:
     def tag(self, text: str) -> list[tuple[str, str]]:
         """(word, part-of-speech) pairs covering `text` exactly."""
         if self.backend == "rjieba":
-            return [(w, t) for w, t in self._jieba.tag(text, self.hmm)]
-        return [(p.word, p.flag) for p in self._pos.lcut(text, HMM=self.hmm)]
+            pairs = self._jieba.tag(text, self.hmm)
+        else:
+            pairs = [(p.word, p.flag) for p in self._pos.lcut(text, HMM=self.hmm)]
+        tags = self._tags
+        return [(w, tags.get(w, t)) for w, t in pairs]
