@@ -131,3 +131,13 @@ def test_anaphor_resolved_to_earlier_facility(segmenter):
     f = facts_of(text, segmenter)[-1]
     assert f.subject == "青岛人工智能计算中心"
     assert "subject_anaphora" in f.flags
+
+
+@pytest.mark.parametrize("unit, standard", [
+    ("EFLOPS", True), ("EFlops", True), ("Petaflops", True), ("P", True), ("万P", True),
+    ("POPS", True), ("POpS", False), ("eFLOPs", False), ("亿亿次/秒", True), ("MW", True),
+])
+def test_unit_typo_forms(unit, standard):
+    from transforms.facts import unit_form_is_standard
+
+    assert unit_form_is_standard(unit) is standard

@@ -30,8 +30,8 @@ from typing import Protocol
 
 from transforms.normalise import ResourceError, read_resource
 from transforms.regions import gazetteer
-from transforms.quantities import (ARABIC, MULTIPLIERS, Quantity, find_quantities,
-                                   multiplier_value, parse_number)
+from transforms.quantities import (ARABIC, LATIN_UNITS, MULTIPLIERS, Quantity,
+                                   find_quantities, multiplier_value, parse_number)
 from transforms.schema import METRICS, QUALIFIERS, STATUSES
 
 LEXICON_KINDS = {
@@ -479,6 +479,24 @@ def _from_figure(m: re.Match, q: Quantity) -> _Figure | None:
     return _Figure(fq, start, end, [])
 
 
+def _unit_forms() -> frozenset[str]:
+    forms = {"kW", "Petaflops", "Exaflops", "Teraflops", "PFlop/s", "EFlop/s"}
+    for key in LATIN_UNITS:
+        forms |= {key, key.title(), key[0] + key[1:].lower(), key[0] + "Flops"}
+    return frozenset(forms)
+
+
+UNIT_FORMS = _unit_forms()
+
+
+def unit_form_is_standard(unit: str) -> bool:
+    """900POpS is read as 900 POPS but looks like a typo: the fact is flagged for review."""
+    latin = unit.lstrip("十百千万亿京")
+    if not latin or not latin[0].isascii() or not latin[0].isalpha():
+        return True
+    return latin in UNIT_FORMS
+
+
 def _keyword_hits(text: str, end: int, words: tuple[tuple[str, str], ...]
                   ) -> list[tuple[int, int, str]]:
     """Keyword occurrences in text[:end], read left to right taking the longest word at each
@@ -531,6 +549,8 @@ def _fact(fig: _Figure, sent: Sentence, tokens, entities, clauses, lex: Lexicon,
         return None
     evidence_end = max(fig.end, q.end)
     flags = list(fig.flags)
+    if not unit_form_is_standard(q.unit):
+        flags.append("unit_typo")
     family = q.unit_family
     if family in COMPUTE_FAMILIES:
         metric, defaulted = _metric_for_compute(text, fig, lex)
