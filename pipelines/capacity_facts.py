@@ -13,7 +13,8 @@ Exit statuses (also in README.md):
     1  the run failed (an error in the pipeline or in publishing); nothing new is published
     2  usage error (bad flags, no input file matched)
     3  validation failed with an error-severity expectation; nothing new is published, the
-       run's staging folder and its report are kept for review
+       run's tables, warehouse and report are kept in OUT/failed/<run id>/ for review
+    4  another run holds the output's lock; this one did nothing
 """
 from __future__ import annotations
 
@@ -21,17 +22,18 @@ import logging
 import sys
 import time
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INVALID = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INVALID, EXIT_LOCKED = 0, 1, 2, 3, 4
 
 
-def build(pipeline, options):
-    """Wire the stages; returns the table PCollections (tests call this with TestPipeline)."""
+def build(pipeline, options, known: dict[str, str] | None = None):
+    """Wire the stages; returns the table PCollections (tests call this with TestPipeline).
+    `known`: article_id -> extractor version of what is already published."""
     from pipelines.options import SuanliOptions
     from transforms.stages import ExtractCapacityFacts, ReadArticles
 
     opts = options.view_as(SuanliOptions)
     raw, read_rejects = pipeline | "ReadArticles" >> ReadArticles(opts.inputs())
-    tables = raw | "ExtractCapacityFacts" >> ExtractCapacityFacts(opts.segmenter)
+    tables = raw | "ExtractCapacityFacts" >> ExtractCapacityFacts(opts.segmenter, known)
     tables["rejects"] = (tables["rejects"], read_rejects) | "AllRejects" >> _flatten()
     return tables
 
@@ -66,30 +68,46 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def _run(argv: list[str]) -> int:
-    import apache_beam as beam
     from apache_beam.io.filesystems import FileSystems
     from apache_beam.options.pipeline_options import PipelineOptions
 
     from pipelines.options import SuanliOptions
-    from pipelines.publish import Publisher
+    from pipelines.publish import OutputStore, RunLocked
+    from transforms.version import extractor_version
 
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
     options = PipelineOptions(_with_default_runner(argv))
     opts = options.view_as(SuanliOptions)
     matched = [m.path for r in FileSystems.match(opts.inputs()) for m in r.metadata_list]
     if not matched:
         raise UsageError(f"no input file matches {opts.inputs()}")
-    publisher = Publisher(opts.output)
-    staging = publisher.start()
-    with beam.Pipeline(options=options) as p:
-        from transforms.write import WriteTables
+    store = OutputStore(opts.output)
+    try:
+        with store.lock():
+            record = store.begin(opts.inputs(), opts.full_refresh, extractor_version())
+            try:
+                return _pipeline_and_publish(store, record, options, len(matched))
+            except BaseException as exc:
+                store.fail(record, f"{type(exc).__name__}: {exc}",
+                           "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed")
+                raise
+    except RunLocked as exc:
+        print(f"suanli: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
 
-        tables = build(p, options)
-        tables | "WriteTables" >> WriteTables(publisher.parquet_dir(staging))
+
+def _pipeline_and_publish(store, record, options, n_inputs: int) -> int:
+    import apache_beam as beam
+
+    from transforms.write import WriteTables
+
+    known = {} if record.full_refresh else store.known_articles()
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    with beam.Pipeline(options=options) as p:
+        tables = build(p, options, known)
+        tables | "WriteTables" >> WriteTables(str(store.staging(record) / "new"))
     timings["beam"] = time.perf_counter() - t0
-    return publisher.finish(staging, inputs=opts.inputs(), n_inputs=len(matched),
-                            timings=timings)
+    return store.finish(record, n_inputs, timings).status
 
 
 if __name__ == "__main__":

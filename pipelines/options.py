@@ -17,6 +17,10 @@ class SuanliOptions(PipelineOptions):
             "--output", default=DEFAULT_OUTPUT,
             help="output folder: parquet/, warehouse.duckdb, report/ (default: %(default)s)")
         parser.add_argument(
+            "--full_refresh", "--full-refresh", action="store_true", default=False,
+            help="rebuild everything from this run's input instead of adding to the "
+                 "published warehouse")
+        parser.add_argument(
             "--segmenter", default="rjieba", choices=("rjieba", "jieba"),
             help="segmentation backend, same dictionary: rjieba (fast) or jieba (classic)")
 

@@ -49,8 +49,8 @@ def test_summary_printed(output):
     assert re.search(r"facts\s+: 12\b", stdout)
     assert re.search(r"articles\s+: 5\b", stdout)
     assert "validation  : passed" in stdout
-    assert str((out / "warehouse.duckdb").resolve()) in stdout
-    assert str((out / "report" / "index.html").resolve()) in stdout
+    assert str((out / "warehouse.duckdb").absolute()) in stdout
+    assert str((out / "report" / "index.html").absolute()) in stdout
 
 
 def test_every_gold_fact_found_and_no_false_positive(output):
@@ -136,3 +136,78 @@ def test_report_command_rebuilds(output, tmp_path):
     proc = run(["report", "--warehouse", str(out / "warehouse.duckdb"), "--out", str(target)])
     assert proc.returncode == 0, proc.stderr
     assert target.read_text("utf-8").count("<tr class='fact'>") == 12
+
+
+def test_sql_formats_and_files(output, tmp_path):
+    out, _ = output
+    w = str(out / "warehouse.duckdb")
+    proc = run(["sql", "--warehouse", w, "--format", "csv",
+                "select metric, count(*) as n from facts group by 1 order by 1"])
+    assert proc.stdout.splitlines()[:2] == ["metric,n", "accelerator_count,1"]
+    proc = run(["sql", "--warehouse", w, "--format", "json",
+                "select subject, year from facts where metric = 'total_compute' "
+                "order by value_normalised desc, subject limit 1"])
+    assert json.loads(proc.stdout) == [{"subject": "临港新片区", "year": 2025}]
+    target = tmp_path / "facts.parquet"
+    proc = run(["sql", "--warehouse", w, "--format", "parquet", "--out", str(target),
+                "select * from facts"])
+    assert proc.returncode == 0, proc.stderr
+    assert duckdb.sql(f"select count(*) from '{target}'").fetchone()[0] == 12
+
+
+def test_sql_shell_reads_statements(output):
+    out, _ = output
+    proc = run(["sql", "--warehouse", str(out / "warehouse.duckdb")],
+               input="select count(*) as n\nfrom articles;\n.tables\n.quit\n")
+    assert proc.returncode == 0, proc.stderr
+    assert "| 5 |" in proc.stdout and "latest_capacity" in proc.stdout
+
+
+def test_sql_is_read_only_by_default(output):
+    out, _ = output
+    proc = run(["sql", "--warehouse", str(out / "warehouse.duckdb"), "create table x (a int)"])
+    assert proc.returncode == 1 and "read-only" in proc.stderr.lower()
+
+
+def test_sql_reports_schema_mismatch(output, tmp_path):
+    out, _ = output
+    copy = tmp_path / "old.duckdb"
+    shutil.copy(out / "warehouse.duckdb", copy)
+    con = duckdb.connect(str(copy))
+    con.execute("update raw.meta set value = 'feedbeef' where key = 'schema_version'")
+    con.close()
+    proc = run(["sql", "--warehouse", str(copy), "select 1"])
+    assert proc.returncode == 2 and "schema mismatch" in proc.stderr
+
+
+def test_sql_imports_neither_beam_nor_great_expectations(output):
+    out, _ = output
+    code = ("import sys; from pipelines.cli import main; "
+            f"main(['sql', '--warehouse', {str(out / 'warehouse.duckdb')!r}, 'select 1']); "
+            "print(sorted(m for m in ('apache_beam', 'great_expectations') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stderr
+
+
+def test_runs_command_lists_the_run(output):
+    out, _ = output
+    proc = run(["runs", "--output", str(out)])
+    assert proc.returncode == 0 and "published" in proc.stdout
+
+
+def test_marts_answer(output):
+    out, _ = output
+    con = duckdb.connect(str(out / "warehouse.duckdb"), read_only=True)
+    try:
+        latest = con.execute("select value_normalised from latest_capacity where subject = "
+                             "'临港新片区' and metric = 'total_compute'").fetchall()
+        progress = con.execute("select progress from targets_vs_actuals where subject = "
+                               "'临港新片区' and metric = 'total_compute'").fetchall()
+        provinces = con.execute("select distinct province from capacity_by_province "
+                                "order by 1").fetchall()
+    finally:
+        con.close()
+    assert latest == [(3e18,)]
+    assert progress == [(0.6,)]
+    assert [p[0] for p in provinces] == ["上海市", "江苏省", "湖北省", "贵州省"]

@@ -24,7 +24,7 @@ GOOD_ARTICLE = {
     "outlet": "新华社", "dateline_city": None, "dateline_date": None, "reporters": [],
     "editors": [], "original_title": None, "encoding": "utf-8", "script": "simplified",
     "quality_flags": [], "text": "预计2025年武汉总算力规模或将超过5000P。" * 2, "raw_text": "",
-    "content_hash": "h", "n_sentences": 2,
+    "content_hash": "h", "n_sentences": 2, "extractor_version": "t",
 }
 
 

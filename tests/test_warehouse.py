@@ -28,7 +28,7 @@ def article(aid):
             "outlet": None, "dateline_city": None, "dateline_date": None, "reporters": [],
             "editors": [], "original_title": None, "encoding": "utf-8", "script": "simplified",
             "quality_flags": [], "text": "武汉算力", "raw_text": "武汉算力", "content_hash": aid,
-            "n_sentences": 1}
+            "n_sentences": 1, "extractor_version": "t"}
 
 
 @pytest.fixture()

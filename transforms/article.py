@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from transforms.facts import Sentence, extract_facts, fact_id
 from transforms.normalise import NormalisedArticle, count_cjk, normalise, split_sentences
 from transforms.regions import resolve
-from transforms.schema import EXTRACTOR_VERSION, conform
+from transforms.schema import conform
+from transforms.version import extractor_version
 from transforms.segmenter import Segmenter
 
 # An article whose clean text has fewer Chinese characters than this is rejected: a page with
@@ -85,6 +86,7 @@ def article_row(doc: Doc) -> dict:
         "raw_text": doc.raw_text,
         "content_hash": n.content_hash,
         "n_sentences": len(doc.sentences),
+        "extractor_version": extractor_version(),
     })
 
 
@@ -129,7 +131,7 @@ def fact_rows(doc: Doc, segmenter: Segmenter) -> list[dict]:
             "raw_char_end": raw_end,
             "flags": list(f.flags),
             "confidence": f.confidence,
-            "extractor_version": EXTRACTOR_VERSION,
+            "extractor_version": extractor_version(),
         }))
     return rows
 

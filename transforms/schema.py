@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-EXTRACTOR_VERSION = "0.1.0"
-
 METRICS = (
     "intelligent_compute",
     "supercomputing_compute",
@@ -32,6 +30,10 @@ STATUSES = ("actual", "target", "forecast")
 # CNY and other ISO 4217 codes are the money families; see transforms/quantities.py.
 UNIT_FAMILIES = ("FLOPS", "OPS", "count", "W", "percent", "CNY", "USD", "EUR", "HKD", "JPY")
 REJECT_STAGES = ("read", "decode", "normalise", "segment", "extract")
+
+# Written by the Beam job beside the tables, never published: the inputs whose article is
+# already in the warehouse with the current extractor version (an incremental run skips them).
+UNCHANGED_FIELDS = ("source_uri", "article_id")
 
 _STR = pa.string()
 _STRS = pa.list_(pa.string())
@@ -55,6 +57,7 @@ ARTICLES = pa.schema(
         pa.field("raw_text", _STR),
         pa.field("content_hash", _STR, nullable=False),
         pa.field("n_sentences", pa.int32()),
+        pa.field("extractor_version", _STR),
     ]
 )
 
@@ -123,12 +126,54 @@ QUALITY_CHECKS = pa.schema(
     ]
 )
 
+UNCHANGED = pa.schema(
+    [
+        pa.field("source_uri", _STR, nullable=False),
+        pa.field("article_id", _STR, nullable=False),
+    ]
+)
+
+RUNS = pa.schema(
+    [
+        pa.field("run_id", _STR, nullable=False),
+        pa.field("started_at", pa.timestamp("s")),
+        pa.field("ended_at", pa.timestamp("s")),
+        pa.field("status", _STR),
+        pa.field("inputs", _STRS),
+        pa.field("full_refresh", pa.bool_()),
+        pa.field("files_read", pa.int64()),
+        pa.field("rejected", pa.int64()),
+        pa.field("articles_new", pa.int64()),
+        pa.field("articles_unchanged", pa.int64()),
+        pa.field("facts_new", pa.int64()),
+        pa.field("articles_total", pa.int64()),
+        pa.field("facts_total", pa.int64()),
+        pa.field("validation", _STR),
+        pa.field("extractor_version", _STR),
+        pa.field("message", _STR),
+    ]
+)
+
 TABLES: dict[str, pa.Schema] = {
     "articles": ARTICLES,
     "sentences": SENTENCES,
     "facts": FACTS,
     "rejects": REJECTS,
 }
+
+
+# Everything the Beam job writes into a run's staging folder.
+STAGING_TABLES: dict[str, pa.Schema] = {**TABLES, "unchanged": UNCHANGED}
+
+
+def schema_version() -> str:
+    """A digest of every published table's schema: the warehouse records it, and `suanli
+    sql` compares it with its own to tell a warehouse built by another version apart."""
+    import hashlib
+
+    parts = [f"{name}:{schema}" for name, schema in sorted(TABLES.items())]
+    parts += [f"runs:{RUNS}", f"quality_checks:{QUALITY_CHECKS}"]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
 
 
 class SchemaError(ValueError):

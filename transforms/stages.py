@@ -17,6 +17,7 @@ from transforms.article import (ArticleRejected, RawArticle, article_row, fact_r
 from transforms.decode import DecodeError, decode_bytes
 from transforms.schema import reject_row
 from transforms.segmenter import Segmenter
+from transforms.version import extractor_version
 
 REJECTED = "rejected"
 
@@ -70,6 +71,22 @@ class KeepFirstDuplicateFn(beam.DoFn):
             yield pvalue.TaggedOutput(REJECTED, reject_row(
                 dup.source_uri, "normalise", "duplicate",
                 f"same normalised text as {docs[0].source_uri}", dup.article_id))
+
+
+class SkipUnchangedFn(beam.DoFn):
+    """Docs whose article is already in the warehouse with this extractor version leave
+    through UNCHANGED (an incremental run does no more work on them)."""
+    UNCHANGED = "unchanged"
+
+    def __init__(self, version: str):
+        self.version = version
+
+    def process(self, doc, known):
+        if known.get(doc.article_id) == self.version:
+            yield pvalue.TaggedOutput(self.UNCHANGED, {"source_uri": doc.source_uri,
+                                                       "article_id": doc.article_id})
+            return
+        yield doc
 
 
 class _SegmenterFn(beam.DoFn):
@@ -136,9 +153,11 @@ class ReadArticles(beam.PTransform):
 class ExtractCapacityFacts(beam.PTransform):
     """RawArticle -> the four tables as PCollections of row dicts."""
 
-    def __init__(self, segmenter: str = "rjieba"):
+    def __init__(self, segmenter: str = "rjieba", known: dict[str, str] | None = None):
+        """`known`: article_id -> extractor version of the articles already published."""
         super().__init__()
         self.segmenter = segmenter
+        self.known = dict(known or {})
 
     def expand(self, raw):
         norm = raw | "Normalise" >> beam.ParDo(NormaliseFn()).with_outputs(REJECTED, main="ok")
@@ -150,7 +169,11 @@ class ExtractCapacityFacts(beam.PTransform):
             | "GroupByContent" >> beam.GroupByKey()
             | "KeepFirst" >> beam.ParDo(KeepFirstDuplicateFn()).with_outputs(REJECTED, main="ok")
         )
-        docs = unique.ok
+        known = raw.pipeline | "KnownArticles" >> beam.Create(sorted(self.known.items()))
+        fresh = unique.ok | "SkipUnchanged" >> beam.ParDo(
+            SkipUnchangedFn(extractor_version()), beam.pvalue.AsDict(known)).with_outputs(
+            SkipUnchangedFn.UNCHANGED, main="ok")
+        docs = fresh.ok
         seg = docs | "Segment" >> beam.ParDo(SegmentFn(self.segmenter)).with_outputs(
             REJECTED, SegmentFn.SENTENCES, main="ok")
         ext = seg.ok | "Extract" >> beam.ParDo(ExtractFn(self.segmenter)).with_outputs(
@@ -162,4 +185,5 @@ class ExtractCapacityFacts(beam.PTransform):
             "sentences": seg[SegmentFn.SENTENCES],
             "facts": ext[ExtractFn.FACTS],
             "rejects": rejects,
+            "unchanged": fresh[SkipUnchangedFn.UNCHANGED],
         }

@@ -7,7 +7,7 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.io.parquetio import WriteToParquet
 
-from transforms.schema import TABLES
+from transforms.schema import STAGING_TABLES
 
 
 def table_prefix(root: str, table: str) -> str:
@@ -25,6 +25,6 @@ class WriteTables(beam.PTransform):
         results = {}
         for name, rows in tables.items():
             results[name] = rows | f"Write_{name}" >> WriteToParquet(
-                table_prefix(self.root, name), schema=TABLES[name],
+                table_prefix(self.root, name), schema=STAGING_TABLES[name],
                 file_name_suffix=".parquet", codec="snappy")
         return results

@@ -8,6 +8,7 @@ DuckDB CLI on PyPI included).
 """
 from __future__ import annotations
 
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
@@ -29,11 +30,12 @@ def sql_files() -> list[tuple[str, str]]:
     return out
 
 
-def build_warehouse(parquet_root: Path, db_path: Path, checks: list[dict]) -> None:
+def build_warehouse(parquet_root: Path, db_path: Path, checks: list[dict],
+                    runs: list[dict] | None = None) -> None:
     import duckdb
     import pyarrow as pa
 
-    from transforms.schema import QUALITY_CHECKS, TABLES
+    from transforms.schema import QUALITY_CHECKS, TABLES, schema_version
 
     if db_path.exists():
         db_path.unlink()
@@ -53,12 +55,32 @@ def build_warehouse(parquet_root: Path, db_path: Path, checks: list[dict]) -> No
         checks_table = pa.Table.from_pylist(checks, schema=QUALITY_CHECKS) if checks \
             else QUALITY_CHECKS.empty_table()  # noqa: F841
         con.execute("create table raw.quality_checks as select * from checks_table")
+        runs_table = _runs_table(runs or [])  # noqa: F841
+        con.execute("create table raw.runs as select * from runs_table")
+        con.execute("create table raw.meta (key varchar, value varchar)")
+        con.execute("insert into raw.meta values ('schema_version', ?), ('built_at', ?)",
+                    [schema_version(), datetime.now().isoformat(timespec="seconds")])
         for _, sql in sql_files():
             con.execute(sql)
         con.execute("use memory")
         con.execute("detach w")
     finally:
         con.close()
+
+
+def _runs_table(runs: list[dict]):
+    import pyarrow as pa
+
+    from transforms.schema import RUNS
+
+    rows = []
+    for r in runs:
+        row = {name: r.get(name) for name in RUNS.names}
+        for key in ("started_at", "ended_at"):
+            if isinstance(row[key], str):
+                row[key] = datetime.fromisoformat(row[key])
+        rows.append(row)
+    return pa.Table.from_pylist(rows, schema=RUNS)
 
 
 def _sql_str(path: Path) -> str:

@@ -19,5 +19,6 @@ select
     text,
     raw_text,
     content_hash,
-    n_sentences
+    n_sentences,
+    extractor_version
 from raw.articles;
