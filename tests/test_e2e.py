@@ -152,7 +152,7 @@ def test_sql_formats_and_files(output, tmp_path):
     proc = run(["sql", "--warehouse", w, "--format", "parquet", "--out", str(target),
                 "select * from facts"])
     assert proc.returncode == 0, proc.stderr
-    assert duckdb.sql(f"select count(*) from '{target}'").fetchone()[0] == 12
+    assert duckdb.sql(f"select count(*) from '{target}'").fetchall() == [(12,)]
 
 
 def test_sql_shell_reads_statements(output):
