@@ -38,6 +38,7 @@ class CheckResult:
 @dataclass
 class ValidationOutcome:
     checks: list[CheckResult] = field(default_factory=list)
+    quarantine: list[dict] = field(default_factory=list)
 
     @property
     def errors(self) -> list[CheckResult]:
@@ -79,9 +80,23 @@ def validate(parquet_root: Path) -> ValidationOutcome:
     return validate_frames(frames)
 
 
+def with_article_columns(frames: dict) -> dict:
+    """The facts frame with its article's text and publish date (suite meta derived_columns),
+    so that per-row expectations can compare a fact with its article."""
+    facts, articles = frames.get("facts"), frames.get("articles")
+    if facts is None or articles is None or "article_text" in facts.columns:
+        return frames
+    joined = articles[["article_id", "text", "published_at"]].rename(
+        columns={"text": "article_text", "published_at": "article_published_at"})
+    merged = facts.merge(joined, on="article_id", how="left")
+    return {**frames, "facts": merged}
+
+
 def validate_frames(frames: dict) -> ValidationOutcome:
-    """Run every suite on its table's DataFrame through one Great Expectations checkpoint."""
+    """Run every suite on its table's DataFrame through a Great Expectations checkpoint."""
     import great_expectations as gx
+
+    import expectations.custom  # noqa: F401 - registers the custom expectations
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     for name in ("great_expectations", "great_expectations.data_context.types.base"):
@@ -101,6 +116,8 @@ def validate_frames(frames: dict) -> ValidationOutcome:
         definitions.append(context.validation_definitions.add(
             gx.ValidationDefinition(name=f"{table}_validation", data=batch, suite=suite)))
         params[table] = frames[table]
+    frames = with_article_columns(frames)
+    params = {t: frames[t] for t in params}
     outcome = ValidationOutcome()
     # One checkpoint per table: each validation definition needs its own dataframe.
     for definition in definitions:
@@ -113,7 +130,48 @@ def validate_frames(frames: dict) -> ValidationOutcome:
         for suite_result in result.run_results.values():
             for r in suite_result.results:
                 outcome.checks.append(_check(table, r))
+                outcome.quarantine.extend(_quarantined(table, r))
     return outcome
+
+
+def _plain(value):
+    """JSON-ready: pandas' NaT and NaN become None, other objects their str()."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return None if value != value else value
+    text = str(value)
+    return None if text in ("NaT", "nan", "<NA>") else text
+
+
+def _short(value, limit: int = 120) -> str:
+    value = value if isinstance(value, (dict, list)) else _plain(value)
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False,
+                                                           default=str)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _quarantined(table: str, r) -> list[dict]:
+    """One row per (row, failed row-level expectation): the row's key and what was wrong."""
+    if r.success:
+        return []
+    res = r.result or {}
+    index = res.get("unexpected_index_list") or []
+    keys = INDEX_COLUMNS.get(table, [])
+    cfg = r.expectation_config
+    column = cfg.kwargs.get("column") or cfg.kwargs.get("column_A")
+    severity = getattr(cfg.severity, "value", str(cfg.severity))
+    rows = []
+    for item in index:
+        if not isinstance(item, dict):
+            continue
+        key = "|".join(str(item.get(k)) for k in keys)
+        shown = {k: _plain(v) for k, v in item.items() if k not in keys}
+        shown = {k: v[:60] if isinstance(v, str) else v for k, v in shown.items()}
+        rows.append({"table": table, "row_key": key, "expectation": cfg.type,
+                     "column": column, "severity": severity,
+                     "value": _short(shown)})
+    return rows
 
 
 def _check(table: str, r) -> CheckResult:
@@ -125,11 +183,14 @@ def _check(table: str, r) -> CheckResult:
         observed = (f"{res.get('unexpected_percent') or 0:.2f}% unexpected of "
                     f"{res.get('element_count')}")
     examples = res.get("partial_unexpected_index_list") or res.get("partial_unexpected_list") or []
+    examples = [{k: (_plain(v)[:60] if isinstance(_plain(v), str) else _plain(v))
+                 for k, v in e.items()} if isinstance(e, dict) else _plain(e)
+                for e in examples[:MAX_EXAMPLES]]
     if r.exception_info and r.exception_info.get("raised_exception"):
         observed = "exception: " + str(r.exception_info.get("exception_message"))[:300]
     severity = getattr(cfg.severity, "value", str(cfg.severity))
     return CheckResult(
-        table=table, expectation=cfg.type, column=kwargs.get("column"),
+        table=table, expectation=cfg.type, column=kwargs.get("column") or kwargs.get("column_A"),
         kwargs=json.dumps(kwargs, ensure_ascii=False, default=str), severity=severity,
         success=bool(r.success), observed=json.dumps(observed, ensure_ascii=False, default=str),
         unexpected_count=res.get("unexpected_count"),

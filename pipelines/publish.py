@@ -216,7 +216,7 @@ class OutputStore:
         build_warehouse(version_dir / "parquet", version_dir / "warehouse.duckdb",
                         [c.row() for c in outcome.checks],
                         runs=[r for r in self.runs() if r.get("run_id") != record.run_id]
-                        + [asdict(record)])
+                        + [asdict(record)], quarantine=outcome.quarantine)
         timings["warehouse"] = time.perf_counter() - t
         t = time.perf_counter()
         summary = {"run": record.run_id, "inputs": ", ".join(record.inputs),

@@ -31,3 +31,18 @@ def seed_docs():
         decoded = decode_bytes(path.read_bytes())
         docs[path.stem] = process_raw(RawArticle(str(path), decoded.text, decoded.encoding))
     return docs
+
+
+@pytest.fixture(scope="session")
+def seed_run(tmp_path_factory):
+    """`suanli run` on the seeds, once per test session: (output folder, stdout)."""
+    import os
+    import subprocess
+
+    out = tmp_path_factory.mktemp("run") / "data"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--input",
+                           "seeds/*.txt", "--output", str(out)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return out, proc.stdout

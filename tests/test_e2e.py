@@ -26,11 +26,8 @@ def run(args, cwd=ROOT, **kw):
 
 
 @pytest.fixture(scope="module")
-def output(tmp_path_factory):
-    out = tmp_path_factory.mktemp("run") / "data"
-    proc = run(["run", "--input", "seeds/*.txt", "--output", str(out)])
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return out, proc.stdout
+def output(seed_run):
+    return seed_run
 
 
 def facts_of(db):

@@ -126,6 +126,18 @@ QUALITY_CHECKS = pa.schema(
     ]
 )
 
+# Rows that broke a row-level expectation, with the reason (filled after validation).
+QUARANTINE = pa.schema(
+    [
+        pa.field("table", _STR),
+        pa.field("row_key", _STR),
+        pa.field("expectation", _STR),
+        pa.field("column", _STR),
+        pa.field("severity", _STR),
+        pa.field("value", _STR),
+    ]
+)
+
 UNCHANGED = pa.schema(
     [
         pa.field("source_uri", _STR, nullable=False),
@@ -172,7 +184,7 @@ def schema_version() -> str:
     import hashlib
 
     parts = [f"{name}:{schema}" for name, schema in sorted(TABLES.items())]
-    parts += [f"runs:{RUNS}", f"quality_checks:{QUALITY_CHECKS}"]
+    parts += [f"runs:{RUNS}", f"quality_checks:{QUALITY_CHECKS}", f"quarantine:{QUARANTINE}"]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
 
 

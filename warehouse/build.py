@@ -31,11 +31,12 @@ def sql_files() -> list[tuple[str, str]]:
 
 
 def build_warehouse(parquet_root: Path, db_path: Path, checks: list[dict],
-                    runs: list[dict] | None = None) -> None:
+                    runs: list[dict] | None = None, quarantine: list[dict] | None = None
+                    ) -> None:
     import duckdb
     import pyarrow as pa
 
-    from transforms.schema import QUALITY_CHECKS, TABLES, schema_version
+    from transforms.schema import QUALITY_CHECKS, QUARANTINE, TABLES, schema_version
 
     if db_path.exists():
         db_path.unlink()
@@ -57,6 +58,8 @@ def build_warehouse(parquet_root: Path, db_path: Path, checks: list[dict],
         con.execute("create table raw.quality_checks as select * from checks_table")
         runs_table = _runs_table(runs or [])  # noqa: F841
         con.execute("create table raw.runs as select * from runs_table")
+        quarantine_table = pa.Table.from_pylist(quarantine or [], schema=QUARANTINE)  # noqa: F841
+        con.execute("create table raw.quarantine as select * from quarantine_table")
         con.execute("create table raw.meta (key varchar, value varchar)")
         con.execute("insert into raw.meta values ('schema_version', ?), ('built_at', ?)",
                     [schema_version(), datetime.now().isoformat(timespec="seconds")])
