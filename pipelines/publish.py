@@ -56,6 +56,10 @@ ORDER_BY = {
 }
 
 
+class IncompleteOutput(RuntimeError):
+    """The Beam job wrote less than every input accounted for."""
+
+
 class RunLocked(Exception):
     """Another run holds OUT/.lock."""
 
@@ -261,6 +265,18 @@ class OutputStore:
                 if table in TABLES:
                     _load(con, f"old_{table}", current / "parquet" / table if current else None,
                           schema)
+            accounted = con.execute("""
+                select count(distinct source_uri) from (
+                    select source_uri from new_articles union all
+                    select source_uri from new_rejects union all
+                    select source_uri from new_unchanged)""").fetchone()[0]
+            if accounted < record.files_read:
+                raise IncompleteOutput(
+                    f"the runner's output accounts for {accounted} of {record.files_read} "
+                    "input files (each must become an article, a reject or an unchanged "
+                    "article); refusing to publish. This runner does not give correct "
+                    "output for this pipeline.")
+            _dedupe_new(con)
             record.articles_new = _count(con, "new_articles")
             record.articles_unchanged = _count(con, "new_unchanged")
             record.facts_new = _count(con, "new_facts")
@@ -277,7 +293,9 @@ class OutputStore:
                     select * from old_{table}
                     where article_id in (select article_id from final_articles)
                       and article_id not in (select article_id from new_articles)
-                    union all by name select * from new_{table}""")
+                    union all by name
+                    select * from new_{table}
+                    where article_id in (select article_id from new_articles)""")
             con.execute("""
                 create table final_rejects as
                 select * from old_rejects
@@ -350,6 +368,31 @@ class OutputStore:
         print(f"  warehouse   : {(self.out / 'warehouse.duckdb').absolute()}")
         print(f"  report      : {(self.out / 'report' / 'index.html').absolute()}")
         print("  seconds     : " + ", ".join(f"{k} {v:.1f}" for k, v in timings.items()))
+
+
+def _dedupe_new(con) -> None:
+    """The same normalised text under several names is one article: the smallest source_uri
+    keeps it, the others become `duplicate` rejects; their identical sentences and facts
+    (same ids, derived from the content hash) are kept once."""
+    con.execute("""
+        create table dup_articles as
+        select * exclude (rank_in_id) from (
+            select *, row_number() over (partition by article_id order by source_uri)
+                   as rank_in_id
+            from new_articles) where rank_in_id > 1""")
+    con.execute("""
+        insert into new_rejects by name
+        select d.source_uri, 'normalise' as stage, 'duplicate' as reason,
+               'same normalised text as ' || k.source_uri as detail, d.article_id
+        from dup_articles d
+        join (select article_id, min(source_uri) as source_uri from new_articles
+              group by article_id) k using (article_id)""")
+    con.execute("delete from new_articles where (article_id, source_uri) in "
+                "(select article_id, source_uri from dup_articles)")
+    con.execute("create or replace table new_sentences as select distinct on "
+                "(article_id, sentence_index) * from new_sentences")
+    con.execute("create or replace table new_facts as select distinct on (fact_id) * "
+                "from new_facts")
 
 
 def _sql_str(path: Path) -> str:

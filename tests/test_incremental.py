@@ -140,3 +140,21 @@ def test_second_run_on_same_output_is_refused(inbox, tmp_path, capsys):
         assert go(inbox, out) == EXIT_LOCKED
     assert "another suanli run holds" in capsys.readouterr().err
     assert go(inbox, out) == EXIT_OK               # the lock is gone with its holder
+
+
+def test_duplicate_under_another_name_is_a_reject(inbox, tmp_path):
+    out = tmp_path / "out"
+    add(inbox, "001")
+    src = next(inbox.glob("001_*.txt"))
+    shutil.copy(src, inbox / "zz_copy_of_001.txt")
+    assert go(inbox, out) == EXIT_OK
+    con = duckdb.connect(str(out / "warehouse.duckdb"), read_only=True)
+    try:
+        rejects = con.execute("select source_uri, reason, detail from rejects").fetchall()
+        n_facts = con.execute("select count(*) from facts").fetchone()[0]
+    finally:
+        con.close()
+    assert len(rejects) == 1
+    assert rejects[0][0].endswith("zz_copy_of_001.txt") and rejects[0][1] == "duplicate"
+    assert src.name in rejects[0][2]
+    assert n_facts == 7

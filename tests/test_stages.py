@@ -43,23 +43,23 @@ def test_read_articles_main_and_rejected(input_dir):
 def test_extract_capacity_facts_tables():
     raws = [
         RawArticle("a.txt", ARTICLE, "utf-8"),
-        RawArticle("b.txt", ARTICLE, "utf-8"),                # same content: a duplicate
+        RawArticle("b.txt", ARTICLE, "utf-8"),    # same content: resolved in the merge
         RawArticle("c.txt", "Hello world, no Chinese here at all.", "utf-8"),
     ]
     with TestPipeline(runner="FnApiRunner") as p:
         tables = p | beam.Create(raws) | ExtractCapacityFacts()
         assert_that(tables["articles"] | "a" >> beam.Map(lambda r: (r["source_uri"],
                                                                     r["outlet"])),
-                    equal_to([("a.txt", "新华社")]), label="articles")
+                    equal_to([("a.txt", "新华社"), ("b.txt", "新华社")]), label="articles")
         assert_that(tables["facts"] | "f" >> beam.Map(lambda r: (r["metric"],
                                                                  r["value_normalised"],
                                                                  r["status"], r["year"])),
                     equal_to([("intelligent_compute", 3e17, "actual", 2024),
                               ("accelerator_count", 2000.0, "actual", 2024),
-                              ("total_compute", 5e18, "target", 2025)]), label="facts")
+                              ("total_compute", 5e18, "target", 2025)] * 2), label="facts")
         assert_that(tables["rejects"] | "r" >> beam.Map(lambda r: (r["source_uri"],
                                                                    r["reason"])),
-                    equal_to([("b.txt", "duplicate"), ("c.txt", "no_chinese_text")]),
+                    equal_to([("c.txt", "no_chinese_text")]),
                     label="rejects")
         assert_that(tables["sentences"] | "n" >> beam.combiners.Count.Globally(),
-                    equal_to([2]), label="sentences")
+                    equal_to([4]), label="sentences")

@@ -59,20 +59,6 @@ class NormaliseFn(beam.DoFn):
                                                            "error", _last_line(exc)))
 
 
-class KeepFirstDuplicateFn(beam.DoFn):
-    """(article_id, [Doc, ...]) -> the Doc with the smallest source_uri; the others are the
-    same article under another name and go to rejects as duplicates of it."""
-
-    def process(self, keyed):
-        _, docs = keyed
-        docs = sorted(docs, key=lambda d: d.source_uri)
-        yield docs[0]
-        for dup in docs[1:]:
-            yield pvalue.TaggedOutput(REJECTED, reject_row(
-                dup.source_uri, "normalise", "duplicate",
-                f"same normalised text as {docs[0].source_uri}", dup.article_id))
-
-
 class SkipUnchangedFn(beam.DoFn):
     """Docs whose article is already in the warehouse with this extractor version leave
     through UNCHANGED (an incremental run does no more work on them)."""
@@ -144,7 +130,11 @@ class ReadArticles(beam.PTransform):
             pbegin
             | "Patterns" >> beam.Create(self.patterns)
             | "Match" >> fileio.MatchAll(fileio.EmptyMatchTreatment.ALLOW)
-            | "Open" >> fileio.ReadMatches(skip_directories=True)
+            # The fan-out from globs to files: redistribute before the heavy work, so that
+            # parallel workers (and distributed runners) each take a share of the files.
+            | "Redistribute" >> beam.Reshuffle()
+            # Directories matched by a glob are read too, and become `unreadable` rejects.
+            | "Open" >> fileio.ReadMatches(skip_directories=False)
         )
         out = files | "Decode" >> beam.ParDo(DecodeFileFn()).with_outputs(REJECTED, main="ok")
         return out.ok, out[REJECTED]
@@ -160,17 +150,11 @@ class ExtractCapacityFacts(beam.PTransform):
         self.known = dict(known or {})
 
     def expand(self, raw):
+        # Duplicates (the same normalised text under two names) are resolved after the job,
+        # in the publisher's merge: no shuffle of whole articles, so memory stays bounded.
         norm = raw | "Normalise" >> beam.ParDo(NormaliseFn()).with_outputs(REJECTED, main="ok")
-        # Grouping by content hash drops duplicates and redistributes the articles after the
-        # fan-out from files (it doubles as the Reshuffle a distributed runner needs).
-        unique = (
-            norm.ok
-            | "KeyByContent" >> beam.Map(lambda d: (d.article_id, d))
-            | "GroupByContent" >> beam.GroupByKey()
-            | "KeepFirst" >> beam.ParDo(KeepFirstDuplicateFn()).with_outputs(REJECTED, main="ok")
-        )
         known = raw.pipeline | "KnownArticles" >> beam.Create(sorted(self.known.items()))
-        fresh = unique.ok | "SkipUnchanged" >> beam.ParDo(
+        fresh = norm.ok | "SkipUnchanged" >> beam.ParDo(
             SkipUnchangedFn(extractor_version()), beam.pvalue.AsDict(known)).with_outputs(
             SkipUnchangedFn.UNCHANGED, main="ok")
         docs = fresh.ok
@@ -178,7 +162,7 @@ class ExtractCapacityFacts(beam.PTransform):
             REJECTED, SegmentFn.SENTENCES, main="ok")
         ext = seg.ok | "Extract" >> beam.ParDo(ExtractFn(self.segmenter)).with_outputs(
             REJECTED, ExtractFn.FACTS, main="ok")
-        rejects = ((norm[REJECTED], unique[REJECTED], seg[REJECTED], ext[REJECTED])
+        rejects = ((norm[REJECTED], seg[REJECTED], ext[REJECTED])
                    | "Rejects" >> beam.Flatten())
         return {
             "articles": ext.ok,
