@@ -121,6 +121,9 @@ def test_year_from_publish_date_only_for_actuals(segmenter):
     ("storage", "存力规模达到1.2EB。"),
     ("class descriptors", "武汉将建设万卡集群。"),
     ("ranks", "综合算力水平位居全国第二。"),
+    ("bank cards", "北京地区龙卡发行总量达36万张,居委会发放优惠卡三千八百张。"),
+    ("cartoons", "盛大的卡通大游行共有14个方阵,天上飞着5个巨型卡通气球。"),
+    ("a count far from its noun", "全市建成三个示范区和一批为计算中心配套的项目。"),
 ])
 def test_non_facts(kind, text, segmenter):
     assert facts_of(text, segmenter) == [], kind

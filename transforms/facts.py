@@ -57,6 +57,8 @@ NOUNISH = frozenset({"n", "ns", "nt", "nz", "nr", "nrt", "nrfg", "eng", "j", "vn
 PLACE_TAGS = frozenset({"ns", "nt", "j"})
 COMPUTE_FAMILIES = ("FLOPS", "OPS")
 MAX_EVIDENCE_LEAD = 60
+CONTEXT_SENTENCES = 3
+OTHER_NOUN_WINDOW = 6  # 5个智算中心: a counted facility follows its count closely  # earlier sentences read for the topic when a figure needs it
 RELATIVE_TOLERANCE = 0.005
 
 
@@ -64,7 +66,7 @@ class Tagger(Protocol):
     def tag(self, text: str) -> list[tuple[str, str]]: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Lexicon:
     words: dict[str, tuple[tuple[str, str], ...]]  # kind -> ((word, label), ...) longest first
 
@@ -329,9 +331,19 @@ def extract_facts(sentences: list[Sentence], tagger: Tagger, published_at: datet
     ctx = _Context(article_text, published_at.year if published_at else None)
     facts: list[Fact] = []
     seen: set[tuple] = set()
+    relevant = _relevance_pattern(lex)
+    pending: list[str] = []  # sentences not yet read for context (topic, places)
     for sent in sentences:
         text = sent.text
-        quantities = find_quantities(text)
+        quantities = find_quantities(text) if relevant.search(text) else []
+        if not quantities:
+            pending.append(text)
+            continue
+        for earlier in pending[-CONTEXT_SENTENCES:]:  # context only where a figure needs it
+            e_tokens = _token_spans(tagger.tag(earlier))
+            _remember(ctx, earlier, e_tokens, find_entities(earlier, e_tokens, lex),
+                      _clauses(earlier), lex)
+        pending = []
         tokens = _token_spans(tagger.tag(text))
         entities = find_entities(text, tokens, lex)
         clauses = _clauses(text)
@@ -351,6 +363,18 @@ def extract_facts(sentences: list[Sentence], tagger: Tagger, published_at: datet
             facts.append(fact)
         _remember(ctx, text, tokens, entities, clauses, lex)
     return facts
+
+
+@functools.lru_cache(maxsize=None)
+def _relevance_pattern(lex: Lexicon) -> re.Pattern:
+    """Sentences worth reading for figures: they name compute, its hardware, its money or
+    a compute unit. Everything else is skipped before any tagging."""
+    words = set()
+    for kind in ("metric", "count_noun", "infra", "money"):
+        words.update(lex.plain(kind))
+    latin = r"\d\s?(?:[EPT](?:FLOPS|OPS|Flops)|P(?![A-Za-z])|Petaflops|MW|GW)|亿亿次|万亿次|京次"
+    alternatives = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+    return re.compile(f"{alternatives}|{latin}", re.IGNORECASE)
 
 
 def _remember(ctx: _Context, text, tokens, entities, clauses, lex: Lexicon) -> None:
@@ -611,18 +635,23 @@ def _counted_noun(text: str, q: Quantity, ci: int, clauses, start: int, tokens, 
                   ) -> tuple[int, str] | None:
     """(evidence end, metric) of what a count counts: the unit itself (标准机架, 卡), the noun
     after the unit up to the next clause break (4万个...机架), else one earlier in the clause
-    (部署智算卡近10万张), else, for a clause with no noun of its own before the figure
-    (计划到2025年增至10万台), one earlier in the sentence."""
+    (部署智算卡近10万张), else, for a clause with no noun of its own whose figure is the
+    object of 增至/达到/为 (计划到2025年增至10万台), one earlier in the sentence."""
     nouns = lex.of("count_noun")
     labels = dict(nouns)
     if q.unit in labels:
         return q.end, labels[q.unit]
+    if q.unit == "卡":  # 10万卡: cards, but only where the sentence is about compute
+        compute = lex.plain("metric") + lex.plain("infra") + ("GPU", "加速")
+        return (q.end, "accelerator_count") if _contains_any(text, compute) else None
     cs, ce = clauses[ci]
     after = re.split(r"[,，;；。!?！？]", text[q.end:ce])[0][:20]
     best = None
     for word, label in nouns:
         i = after.find(word)
-        if i >= 0 and (best is None or i < best[0]):
+        if i < 0 or (label == "other" and i > OTHER_NOUN_WINDOW):
+            continue
+        if best is None or i < best[0]:
             best = (i, word, label)
     if best is not None:
         return q.end + best[0] + len(best[1]), best[2]
@@ -633,7 +662,9 @@ def _counted_noun(text: str, q: Quantity, ci: int, clauses, start: int, tokens, 
     markers = set(lex.plain("status")) | set(lex.plain("lead"))
     own_nouns = [t for t in tokens if cs <= t[0] < start and t[3].startswith("n")
                  and t[3] not in ("nr",) and t[2] not in markers]
-    if not own_nouns and ci > 0:
+    predicate = re.search(r"(增至|增加到|增长到|提升至|提高到|扩大到|扩容至|达到|达|至|为)\s*$",
+                          text[cs:start])
+    if not own_nouns and predicate and ci > 0:
         hits = _keyword_hits(text, cs, nouns)
         if hits:
             return q.end, hits[-1][2]
