@@ -35,3 +35,12 @@ test-fast: $(TESTSTAMP)
 
 clean:
 	rm -rf data .pytest_cache build *.egg-info
+
+# Benchmarks (not part of make test): BENCH_MB of generated articles from real news text.
+BENCH_MB ?= 50
+.PHONY: bench bench-stages
+bench: $(TESTSTAMP)
+	$(PY) -m tests.benchmarks.bench_pipeline --mb $(BENCH_MB)
+
+bench-stages: $(TESTSTAMP)
+	$(PY) -m tests.benchmarks.bench_stages

@@ -63,21 +63,59 @@ def load_suites() -> dict[str, dict]:
     return suites
 
 
+# Columns never validated: left out of the frames so that memory does not grow with the
+# corpus (the article bodies are checked through their length and through facts' evidence).
+SKIP_COLUMNS = {"articles": ("raw_text",), "sentences": ("tokens",)}
+# Article bodies are read only for articles with facts (their evidence is checked against
+# them); every article's body is checked through its length (derived column text_length).
+
+
 def read_table(parquet_root: Path, table: str):
     import pyarrow.parquet as pq
 
     from transforms.schema import TABLES
 
+    schema = TABLES[table]
+    columns = [n for n in schema.names if n not in SKIP_COLUMNS.get(table, ())]
     files = sorted((parquet_root / table).glob("*.parquet"))
     if not files:
-        return TABLES[table].empty_table().to_pandas()
+        return schema.empty_table().select(columns).to_pandas()
     return pq.read_table([str(f) for f in files] if len(files) > 1 else files[0],
-                         schema=TABLES[table]).to_pandas()
+                         schema=schema, columns=columns).to_pandas()
 
 
 def validate(parquet_root: Path) -> ValidationOutcome:
-    frames = {t: read_table(parquet_root, t) for t in load_suites()}
+    frames = {t: read_table(parquet_root, t) for t in load_suites() if t != "articles"}
+    frames["articles"] = read_articles(parquet_root, set(frames["facts"]["article_id"]))
     return validate_frames(frames)
+
+
+def read_articles(parquet_root: Path, with_facts: set[str]):
+    """The articles frame with text_length for all and text only where facts need it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from transforms.schema import TABLES
+
+    schema = TABLES["articles"]
+    columns = [n for n in schema.names if n not in SKIP_COLUMNS["articles"]]
+    files = sorted((parquet_root / "articles").glob("*.parquet"))
+    if not files:
+        frame = schema.empty_table().select(columns).to_pandas()
+        frame["text_length"] = frame["text"].str.len()
+        return frame
+    parts = []
+    for f in files:
+        for batch in pq.ParquetFile(f).iter_batches(columns=columns, batch_size=2000):
+            table = pa.Table.from_batches([batch])
+            keep = pc.is_in(table["article_id"], value_set=pa.array(sorted(with_facts),
+                                                                    pa.string()))
+            table = table.append_column("text_length", pc.utf8_length(table["text"]))
+            text = pc.if_else(keep, table["text"], pa.scalar(None, pa.string()))
+            table = table.set_column(table.schema.get_field_index("text"), "text", text)
+            parts.append(table)
+    return pa.concat_tables(parts).to_pandas()
 
 
 def with_article_columns(frames: dict) -> dict:
@@ -86,7 +124,8 @@ def with_article_columns(frames: dict) -> dict:
     facts, articles = frames.get("facts"), frames.get("articles")
     if facts is None or articles is None or "article_text" in facts.columns:
         return frames
-    joined = articles[["article_id", "text", "published_at"]].rename(
+    with_facts = articles[articles["article_id"].isin(set(facts["article_id"]))]
+    joined = with_facts[["article_id", "text", "published_at"]].rename(
         columns={"text": "article_text", "published_at": "article_published_at"})
     merged = facts.merge(joined, on="article_id", how="left")
     return {**frames, "facts": merged}

@@ -26,22 +26,15 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INVALID, EXIT_LOCKED = 0, 1, 2, 3, 4
 
 
 def build(pipeline, options, known: dict[str, str] | None = None):
-    """Wire the stages; returns the table PCollections (tests call this with TestPipeline).
-    `known`: article_id -> extractor version of what is already published."""
+    """Wire the stages; returns the PCollection of (table name, row) envelopes (tests call
+    this with TestPipeline). `known`: article_id -> extractor version already published."""
     from pipelines.options import SuanliOptions
     from transforms.stages import ExtractCapacityFacts, ReadArticles
 
     opts = options.view_as(SuanliOptions)
-    raw, read_rejects = pipeline | "ReadArticles" >> ReadArticles(opts.inputs())
-    tables = raw | "ExtractCapacityFacts" >> ExtractCapacityFacts(opts.segmenter, known)
-    tables["rejects"] = (tables["rejects"], read_rejects) | "AllRejects" >> _flatten()
-    return tables
-
-
-def _flatten():
-    import apache_beam as beam
-
-    return beam.Flatten()
+    return (pipeline
+            | "ReadArticles" >> ReadArticles(opts.inputs())
+            | "ExtractCapacityFacts" >> ExtractCapacityFacts(opts.segmenter, known))
 
 
 def _with_default_runner(argv: list[str]) -> list[str]:

@@ -47,6 +47,7 @@ from transforms.schema import TABLES
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INVALID, EXIT_LOCKED = 0, 1, 2, 3, 4
 PUBLISHED_LINKS = ("warehouse.duckdb", "parquet", "report")
 KEEP_VERSIONS = 2
+DUCKDB_MEMORY_LIMIT = "512MB"
 KEEP_FAILED = 3
 ORDER_BY = {
     "articles": "article_id",
@@ -258,7 +259,11 @@ class OutputStore:
         from transforms.schema import STAGING_TABLES
 
         current = None if record.full_refresh else self.current()
-        con = duckdb.connect()
+        # A database file in the staging folder, with a memory limit: DuckDB spills to disk
+        # instead of holding the corpus in memory.
+        con = duckdb.connect(str(self.staging(record) / "merge.duckdb"))
+        con.execute(f"set memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+        con.execute("set preserve_insertion_order = false")
         try:
             for table, schema in STAGING_TABLES.items():
                 _load(con, f"new_{table}", new_root / table, schema)

@@ -27,9 +27,15 @@ def input_dir(tmp_path):
     return tmp_path
 
 
+def split(envelopes, kind, label):
+    return (envelopes | f"only_{label}" >> beam.Filter(lambda e, k=kind: e[0] == k)
+            | f"payload_{label}" >> beam.Map(lambda e: e[1]))
+
+
 def test_read_articles_main_and_rejected(input_dir):
     with TestPipeline(runner="FnApiRunner") as p:
-        ok, rejected = p | ReadArticles([str(input_dir / "*")])
+        out = p | ReadArticles([str(input_dir / "*")])
+        ok, rejected = split(out, "raw", "raw"), split(out, "rejects", "rejects")
         assert_that(ok | "uri" >> beam.Map(lambda r: (r.source_uri.rsplit("/", 1)[-1],
                                                       r.encoding)),
                     equal_to([("good.txt", "utf-8"), ("big5.txt", "big5"),
@@ -47,7 +53,10 @@ def test_extract_capacity_facts_tables():
         RawArticle("c.txt", "Hello world, no Chinese here at all.", "utf-8"),
     ]
     with TestPipeline(runner="FnApiRunner") as p:
-        tables = p | beam.Create(raws) | ExtractCapacityFacts()
+        out = p | beam.Create([("raw", r) for r in raws]) | ExtractCapacityFacts()
+        tables = {k: split(out, k, k) for k in ("articles", "facts", "rejects", "sentences")}
+        assert_that(out | "kinds" >> beam.Map(lambda e: e[0]) | beam.Distinct(),
+                    equal_to(["articles", "facts", "rejects", "sentences"]), label="kinds")
         assert_that(tables["articles"] | "a" >> beam.Map(lambda r: (r["source_uri"],
                                                                     r["outlet"])),
                     equal_to([("a.txt", "新华社"), ("b.txt", "新华社")]), label="articles")

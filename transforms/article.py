@@ -50,7 +50,7 @@ class Doc:
 
 def process_raw(raw: RawArticle) -> Doc:
     norm = normalise(raw.text)
-    cjk = count_cjk(norm.text.text)
+    cjk = count_cjk(norm.text.text[:10_000])
     if cjk < MIN_CJK_CHARS:
         raise ArticleRejected("normalise", "no_chinese_text",
                               f"{cjk} Chinese characters after normalisation "

@@ -69,6 +69,11 @@ class Tagger(Protocol):
 @dataclass(frozen=True, eq=False)
 class Lexicon:
     words: dict[str, tuple[tuple[str, str], ...]]  # kind -> ((word, label), ...) longest first
+    _plain: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __post_init__(self):
+        for kind, pairs in self.words.items():
+            self._plain[kind] = tuple(w for w, _ in pairs)
 
     def of(self, kind: str) -> tuple[tuple[str, str], ...]:
         return self.words.get(kind, ())
@@ -77,7 +82,16 @@ class Lexicon:
         return dict(self.words.get(kind, ()))
 
     def plain(self, kind: str) -> tuple[str, ...]:
-        return tuple(w for w, _ in self.words.get(kind, ()))
+        return self._plain.get(kind, ())
+
+    def regex(self, kind: str) -> re.Pattern:
+        """One compiled alternation of a kind's words, longest first."""
+        cached = self._plain.get("__re__" + kind)
+        if cached is None:
+            alternation = "|".join(re.escape(w) for w in self.plain(kind)) or "(?!)"
+            cached = (re.compile(alternation),)
+            self._plain["__re__" + kind] = cached
+        return cached[0]
 
 
 @functools.lru_cache(maxsize=None)
@@ -255,8 +269,8 @@ def _subject_position(text: str, clause: tuple[int, int], tokens, entities: list
                 and w not in ("到", "占"):
             first_verb = s
             break
-    metric_at = min((i for i in (text.find(k, cs, ce) for k in lex.plain("metric")) if i >= 0),
-                    default=ce)
+    hit = lex.regex("metric").search(text, cs, ce)
+    metric_at = hit.start() if hit else ce
     bound = min(first_verb, limit, ce)
     for ent in entities:
         if text[max(cs, ent.start - 2):ent.start].endswith(("占", "占到", "约占")):

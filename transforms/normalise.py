@@ -192,17 +192,16 @@ FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000\u00a0]")
 
 
 def count_cjk(text: str) -> int:
-    return len(CJK_CHAR.findall(text))
+    return CJK_CHAR.subn("", text)[1]
 
 
 def detect_script(text: str, simplified: str) -> str:
-    cjk = count_cjk(text)
-    if not cjk:
-        return "none"
-    changed = 0 if text == simplified else sum(1 for a, b in zip(text, simplified) if a != b)
+    if text == simplified:
+        return "simplified" if CJK_CHAR.search(text) else "none"
+    changed = sum(1 for a, b in zip(text, simplified) if a != b)
     if changed < 3:
         return "simplified"  # one or two variant characters, usually in names (昇腾)
-    return "traditional" if changed / cjk >= 0.03 else "mixed"
+    return "traditional" if changed / max(count_cjk(text), 1) >= 0.03 else "mixed"
 
 
 ZHE = re.compile("著")
@@ -414,6 +413,9 @@ OPENING_QUOTES = "“‘「『"
 CLOSING_QUOTES = "”’」』"
 
 
+SENTENCE_MARKS = re.compile(f"[\n{re.escape(TERMINAL + OPENING_QUOTES + CLOSING_QUOTES)}]")
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """[start, end) spans of sentences. Splits after 。！？!?… (and closing quotes or brackets
     right after them) outside quotation marks, and at every newline. A full stop inside a
@@ -421,9 +423,12 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     depth = 0
-    i = 0
     n = len(text)
-    while i < n:
+    skip_to = 0
+    for m in SENTENCE_MARKS.finditer(text):
+        i = m.start()
+        if i < skip_to:
+            continue
         ch = text[i]
         if ch == "\n":
             if text[start:i].strip():
@@ -437,15 +442,13 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             if depth == 0 and i > 0 and text[i - 1] in TERMINAL:
                 spans.append((start, i + 1))
                 start = i + 1
-        elif ch in TERMINAL and depth == 0:
+        elif depth == 0:  # a terminal mark outside quotes
             j = i + 1
             while j < n and (text[j] in TERMINAL or text[j] in CLOSERS):
                 j += 1
             spans.append((start, j))
             start = j
-            i = j
-            continue
-        i += 1
+            skip_to = j
     if text[start:].strip():
         spans.append((start, n))
     return [_trim(text, s, e) for s, e in spans if text[s:e].strip()]

@@ -1,15 +1,25 @@
 """Beam stages: thin DoFns around the pure per-article functions of transforms/article.py.
 
-Every DoFn owns a REJECTED tag; whatever it cannot handle leaves through it as a rejects row
-(stage, reason, detail with the exception's last line), never as a swallowed exception and
-never as a failed job.
+The pipeline is one straight chain of (kind, payload) envelopes, from files to table rows:
+
+    ReadableFile -> DecodeFileFn -> ("raw", RawArticle) | ("rejects", row)
+    -> NormaliseFn -> ("doc", Doc) | ("rejects", row)
+    -> SkipUnchangedFn -> ("doc", Doc) | ("unchanged", row)
+    -> SegmentFn -> ("doc", Doc) + ("sentences", row)...
+    -> ExtractFn -> ("articles", row) + ("facts", row)...
+    -> WriteTables (one sink)
+
+Each stage handles the envelopes of its own kind and passes every other envelope through
+unchanged. No tagged outputs, no branches, no Flatten: the shape every runner we tried computes
+correctly (the Dask runner routes multi-output ParDos wrongly and computes only the last of
+several sinks). Whatever a stage cannot handle leaves as a ("rejects", row) with stage, reason
+and the exception's last line, never as a swallowed exception and never as a failed job.
 """
 from __future__ import annotations
 
 import traceback
 
 import apache_beam as beam
-from apache_beam import pvalue
 from apache_beam.io import fileio
 
 from transforms.article import (ArticleRejected, RawArticle, article_row, fact_rows,
@@ -19,7 +29,7 @@ from transforms.schema import reject_row
 from transforms.segmenter import Segmenter
 from transforms.version import extractor_version
 
-REJECTED = "rejected"
+RAW, DOC, REJECTS = "raw", "doc", "rejects"
 
 
 def _last_line(exc: BaseException) -> str:
@@ -28,54 +38,68 @@ def _last_line(exc: BaseException) -> str:
 
 
 class DecodeFileFn(beam.DoFn):
-    """ReadableFile -> RawArticle; unreadable or undecodable files -> rejects."""
+    """ReadableFile -> ("raw", RawArticle); unreadable or undecodable files -> rejects."""
 
     def process(self, readable):
         uri = readable.metadata.path
         try:
             data = readable.read()
         except (OSError, IOError) as exc:
-            yield pvalue.TaggedOutput(REJECTED, reject_row(uri, "read", "unreadable",
-                                                           _last_line(exc)))
+            yield REJECTS, reject_row(uri, "read", "unreadable", _last_line(exc))
             return
         try:
             decoded = decode_bytes(data)
         except DecodeError as exc:
-            yield pvalue.TaggedOutput(REJECTED, reject_row(uri, "decode", exc.reason,
-                                                           exc.detail))
+            yield REJECTS, reject_row(uri, "decode", exc.reason, exc.detail)
             return
-        yield RawArticle(uri, decoded.text, decoded.encoding)
+        yield RAW, RawArticle(uri, decoded.text, decoded.encoding)
 
 
-class NormaliseFn(beam.DoFn):
-    def process(self, raw: RawArticle):
+class _StageFn(beam.DoFn):
+    """Handles envelopes of kind INPUT with handle(); passes all others through."""
+    INPUT = ""
+
+    def process(self, element, *side):
+        kind, payload = element
+        if kind != self.INPUT:
+            yield element
+            return
+        yield from self.handle(payload, *side)
+
+    def handle(self, payload, *side):
+        raise NotImplementedError
+
+
+class NormaliseFn(_StageFn):
+    INPUT = RAW
+
+    def handle(self, raw: RawArticle):
         try:
-            yield process_raw(raw)
+            yield DOC, process_raw(raw)
         except ArticleRejected as exc:
-            yield pvalue.TaggedOutput(REJECTED, reject_row(raw.source_uri, exc.stage,
-                                                           exc.reason, exc.detail))
+            yield REJECTS, reject_row(raw.source_uri, exc.stage, exc.reason, exc.detail)
         except Exception as exc:  # noqa: BLE001 - one bad article must not stop the run
-            yield pvalue.TaggedOutput(REJECTED, reject_row(raw.source_uri, "normalise",
-                                                           "error", _last_line(exc)))
+            yield REJECTS, reject_row(raw.source_uri, "normalise", "error", _last_line(exc))
 
 
-class SkipUnchangedFn(beam.DoFn):
-    """Docs whose article is already in the warehouse with this extractor version leave
-    through UNCHANGED (an incremental run does no more work on them)."""
-    UNCHANGED = "unchanged"
+class SkipUnchangedFn(_StageFn):
+    """Docs whose article is already published with this extractor version become
+    ("unchanged", row): an incremental run does no more work on them."""
+    INPUT = DOC
 
     def __init__(self, version: str):
         self.version = version
 
-    def process(self, doc, known):
+    def handle(self, doc, known):
         if known.get(doc.article_id) == self.version:
-            yield pvalue.TaggedOutput(self.UNCHANGED, {"source_uri": doc.source_uri,
-                                                       "article_id": doc.article_id})
-            return
-        yield doc
+            yield "unchanged", {"source_uri": doc.source_uri, "article_id": doc.article_id}
+        else:
+            yield DOC, doc
 
 
-class _SegmenterFn(beam.DoFn):
+class _SegmenterFn(_StageFn):
+    INPUT = DOC
+
     def __init__(self, backend: str = "rjieba"):
         self.backend = backend
         self.segmenter = None
@@ -85,48 +109,46 @@ class _SegmenterFn(beam.DoFn):
 
 
 class SegmentFn(_SegmenterFn):
-    """Doc -> Doc with tokens per sentence; also emits the sentence rows."""
-    SENTENCES = "sentences"
+    """Doc -> the same Doc with tokens per sentence, and its sentence rows."""
 
-    def process(self, doc):
+    def handle(self, doc):
         try:
             doc = segment_doc(doc, self.segmenter)
             rows = sentence_rows(doc)
         except Exception as exc:  # noqa: BLE001
-            yield pvalue.TaggedOutput(REJECTED, reject_row(doc.source_uri, "segment", "error",
-                                                           _last_line(exc), doc.article_id))
+            yield REJECTS, reject_row(doc.source_uri, "segment", "error", _last_line(exc),
+                                      doc.article_id)
             return
         for row in rows:
-            yield pvalue.TaggedOutput(self.SENTENCES, row)
-        yield doc
+            yield "sentences", row
+        yield DOC, doc
 
 
 class ExtractFn(_SegmenterFn):
-    """Doc -> article row (main) and fact rows (FACTS)."""
-    FACTS = "facts"
+    """Doc -> its article row and fact rows."""
 
-    def process(self, doc):
+    def handle(self, doc):
         try:
             facts = fact_rows(doc, self.segmenter)
             article = article_row(doc)
         except Exception as exc:  # noqa: BLE001
-            yield pvalue.TaggedOutput(REJECTED, reject_row(doc.source_uri, "extract", "error",
-                                                           _last_line(exc), doc.article_id))
+            yield REJECTS, reject_row(doc.source_uri, "extract", "error", _last_line(exc),
+                                      doc.article_id)
             return
         for row in facts:
-            yield pvalue.TaggedOutput(self.FACTS, row)
-        yield article
+            yield "facts", row
+        yield "articles", article
 
 
 class ReadArticles(beam.PTransform):
-    """Glob patterns -> (RawArticle, rejects)."""
+    """Glob patterns -> ("raw", RawArticle) and ("rejects", row) envelopes."""
 
     def __init__(self, patterns: list[str]):
         super().__init__()
         self.patterns = list(patterns)
 
     def expand(self, pbegin):
-        files = (
+        return (
             pbegin
             | "Patterns" >> beam.Create(self.patterns)
             | "Match" >> fileio.MatchAll(fileio.EmptyMatchTreatment.ALLOW)
@@ -135,13 +157,13 @@ class ReadArticles(beam.PTransform):
             | "Redistribute" >> beam.Reshuffle()
             # Directories matched by a glob are read too, and become `unreadable` rejects.
             | "Open" >> fileio.ReadMatches(skip_directories=False)
+            | "Decode" >> beam.ParDo(DecodeFileFn())
         )
-        out = files | "Decode" >> beam.ParDo(DecodeFileFn()).with_outputs(REJECTED, main="ok")
-        return out.ok, out[REJECTED]
 
 
 class ExtractCapacityFacts(beam.PTransform):
-    """RawArticle -> the four tables as PCollections of row dicts."""
+    """Envelopes of raw articles -> envelopes of table rows: (table name, row dict) for
+    articles, sentences, facts, rejects and unchanged (rejects passed through)."""
 
     def __init__(self, segmenter: str = "rjieba", known: dict[str, str] | None = None):
         """`known`: article_id -> extractor version of the articles already published."""
@@ -149,25 +171,13 @@ class ExtractCapacityFacts(beam.PTransform):
         self.segmenter = segmenter
         self.known = dict(known or {})
 
-    def expand(self, raw):
-        # Duplicates (the same normalised text under two names) are resolved after the job,
-        # in the publisher's merge: no shuffle of whole articles, so memory stays bounded.
-        norm = raw | "Normalise" >> beam.ParDo(NormaliseFn()).with_outputs(REJECTED, main="ok")
-        known = raw.pipeline | "KnownArticles" >> beam.Create(sorted(self.known.items()))
-        fresh = norm.ok | "SkipUnchanged" >> beam.ParDo(
-            SkipUnchangedFn(extractor_version()), beam.pvalue.AsDict(known)).with_outputs(
-            SkipUnchangedFn.UNCHANGED, main="ok")
-        docs = fresh.ok
-        seg = docs | "Segment" >> beam.ParDo(SegmentFn(self.segmenter)).with_outputs(
-            REJECTED, SegmentFn.SENTENCES, main="ok")
-        ext = seg.ok | "Extract" >> beam.ParDo(ExtractFn(self.segmenter)).with_outputs(
-            REJECTED, ExtractFn.FACTS, main="ok")
-        rejects = ((norm[REJECTED], seg[REJECTED], ext[REJECTED])
-                   | "Rejects" >> beam.Flatten())
-        return {
-            "articles": ext.ok,
-            "sentences": seg[SegmentFn.SENTENCES],
-            "facts": ext[ExtractFn.FACTS],
-            "rejects": rejects,
-            "unchanged": fresh[SkipUnchangedFn.UNCHANGED],
-        }
+    def expand(self, envelopes):
+        known = envelopes.pipeline | "KnownArticles" >> beam.Create(sorted(self.known.items()))
+        return (
+            envelopes
+            | "Normalise" >> beam.ParDo(NormaliseFn())
+            | "SkipUnchanged" >> beam.ParDo(SkipUnchangedFn(extractor_version()),
+                                            beam.pvalue.AsDict(known))
+            | "Segment" >> beam.ParDo(SegmentFn(self.segmenter))
+            | "Extract" >> beam.ParDo(ExtractFn(self.segmenter))
+        )

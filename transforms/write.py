@@ -5,7 +5,8 @@ filesystems, because that is what every runner we tried computes correctly: on D
 WriteToParquet finishes "successfully" with empty files and only the last of several sinks
 runs. Rows are buffered per table and written every ROWS_PER_FILE rows and at the end of each
 bundle, so memory is bounded by the buffer, not by the corpus. File names are unique per
-bundle; the publisher merges them into one ordered file per table, so reruns give the same
+bundle, or sooner when a table's buffer passes ROWS_PER_FILE rows or BYTES_PER_FILE characters;
+the publisher merges them into one ordered file per table, so reruns give the same
 published bytes. gs:// and s3:// roots work where the matching Beam extra is installed.
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ from apache_beam.io.filesystems import FileSystems
 from transforms.schema import STAGING_TABLES
 
 ROWS_PER_FILE = 50_000
+BYTES_PER_FILE = 32 * 1024 * 1024  # of text buffered per table before a file is written
 
 
 def table_dir(root: str, table: str) -> str:
@@ -30,15 +32,21 @@ class WriteRowsFn(beam.DoFn):
     def __init__(self, root: str):
         self.root = root
         self.buffers: dict[str, list[dict]] = {}
+        self.sizes: dict[str, int] = {}
 
     def start_bundle(self):
         self.buffers = {}
+        self.sizes = {}
 
     def process(self, element):
         table, row = element
+        if table not in STAGING_TABLES:
+            raise ValueError(f"not a table row: {table!r} reached the sink")
         buf = self.buffers.setdefault(table, [])
         buf.append(row)
-        if len(buf) >= ROWS_PER_FILE:
+        size = self.sizes.get(table, 0) + sum(len(v) for v in row.values() if isinstance(v, str))
+        self.sizes[table] = size
+        if len(buf) >= ROWS_PER_FILE or size >= BYTES_PER_FILE:
             yield self._flush(table)
 
     def finish_bundle(self):
@@ -55,6 +63,7 @@ class WriteRowsFn(beam.DoFn):
         import pyarrow.parquet as pq
 
         rows, self.buffers[table] = self.buffers[table], []
+        self.sizes[table] = 0
         data = pa.Table.from_pylist(rows, schema=STAGING_TABLES[table])
         path = FileSystems.join(table_dir(self.root, table), f"part-{uuid.uuid4().hex}.parquet")
         directory = table_dir(self.root, table)
@@ -69,15 +78,12 @@ class WriteRowsFn(beam.DoFn):
 
 
 class WriteTables(beam.PTransform):
-    """{table name: PCollection of row dicts} -> Parquet files, one folder per table.
-    Returns the PCollection of written file paths."""
+    """(table name, row) envelopes -> Parquet files, one folder per table; returns the
+    PCollection of written file paths. Envelopes of any other kind are an error."""
 
     def __init__(self, root: str):
         super().__init__()
         self.root = root
 
-    def expand(self, tables):
-        tagged = [rows | f"Tag_{name}" >> beam.Map(lambda row, name=name: (name, row))
-                  for name, rows in tables.items()]
-        return (tuple(tagged) | "AllRows" >> beam.Flatten()
-                | "WriteRows" >> beam.ParDo(WriteRowsFn(self.root)))
+    def expand(self, envelopes):
+        return envelopes | "WriteRows" >> beam.ParDo(WriteRowsFn(self.root))

@@ -42,6 +42,7 @@ def build_warehouse(parquet_root: Path, db_path: Path, checks: list[dict],
         db_path.unlink()
     con = duckdb.connect()
     try:
+        con.execute("set memory_limit = '512MB'")
         con.execute(f"attach '{_sql_str(db_path)}' as w (storage_version '{STORAGE_VERSION}')")
         con.execute("use w")
         con.execute("create schema raw")

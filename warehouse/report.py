@@ -11,6 +11,12 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
+# The report stays readable and small on a large warehouse: the rest is one query away.
+MAX_FACTS = 5000          # flagged and least confident first
+MAX_ARTICLES = 2000       # articles with facts first
+MAX_ARTICLE_TEXTS = 300   # full texts, only of articles with facts
+MAX_REJECTS = 2000
+
 CSS = """
 body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:1.5em;color:#222}
 h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ccc}
@@ -127,16 +133,26 @@ def write_report(db_path: Path, out_html: Path, summary: dict | None = None) -> 
                   for t in ("articles", "sentences", "facts", "rejects")}
         checks = _rows(con, "select * from quality_checks order by success, severity, "
                             "table_name, expectation")
-        facts = _rows(con, """
+        facts = _rows(con, f"""
             select f.*, a.source_uri, a.title, s.text as sentence
             from facts f join articles a using (article_id)
             left join sentences s on s.article_id = f.article_id
                                  and s.sentence_index = f.sentence_index
-            order by a.source_uri, f.char_start""")
-        articles = _rows(con, "select article_id, source_uri, title, published_at, outlet, "
-                              "encoding, script, quality_flags, n_sentences from articles "
-                              "order by source_uri")
-        rejects = _rows(con, "select * from rejects order by stage, reason, source_uri")
+            order by len(f.flags) desc, f.confidence, a.source_uri, f.char_start
+            limit {MAX_FACTS}""")
+        articles = _rows(con, f"""
+            select article_id, source_uri, title, published_at, outlet, encoding, script,
+                   quality_flags, n_sentences from articles
+            order by article_id in (select article_id from facts) desc, source_uri
+            limit {MAX_ARTICLES}""")
+        rejects = _rows(con, f"select * from rejects order by stage, reason, source_uri "
+                             f"limit {MAX_REJECTS}")
+        summary = dict(summary or {})
+        for table, n, shown in (("facts", counts["facts"], len(facts)),
+                                ("articles", counts["articles"], len(articles)),
+                                ("rejects", counts["rejects"], len(rejects))):
+            if n > shown:
+                summary[f"{table} shown"] = f"{shown} of {n} (query the warehouse for all)"
         extra = {
             "quarantine": _rows(con, "select * from quarantine order by severity, table_name, "
                                      "expectation, row_key") if _has(con, "quarantine") else [],
@@ -147,12 +163,14 @@ def write_report(db_path: Path, out_html: Path, summary: dict | None = None) -> 
                                     "order by province, year")
             if _has(con, "capacity_by_province") else [],
             "texts": {r["article_id"]: r["text"] for r in _rows(
-                con, "select article_id, text from articles")},
+                con, f"select article_id, text from articles where article_id in "
+                     f"(select article_id from facts) order by article_id "
+                     f"limit {MAX_ARTICLE_TEXTS}")},
         }
     finally:
         con.close()
     out_html.parent.mkdir(parents=True, exist_ok=True)
-    out_html.write_text(render(counts, checks, facts, articles, rejects, summary or {}, extra),
+    out_html.write_text(render(counts, checks, facts, articles, rejects, summary, extra),
                         encoding="utf-8")
     return out_html
 
