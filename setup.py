@@ -29,7 +29,7 @@ setup(
         "pandas>=2.2,<4",
     ],
     extras_require={
-        "test": ["pytest>=8,<10", "hypothesis>=6.100,<7"],
+        "test": ["pytest>=8,<10", "hypothesis>=6.100,<7", "apache-beam[dask]>=2.77,<2.78"],
     },
     entry_points={"console_scripts": ["suanli=pipelines.cli:main"]},
 )

@@ -266,10 +266,11 @@ class OutputStore:
         con.execute("set preserve_insertion_order = false")
         try:
             for table, schema in STAGING_TABLES.items():
-                _load(con, f"new_{table}", new_root / table, schema)
+                _load(con, f"new_{table}", new_root / table, schema, as_view=False)
                 if table in TABLES:
                     _load(con, f"old_{table}", current / "parquet" / table if current else None,
-                          schema)
+                          schema, as_view=True)
+            record.articles_new = _count(con, "new_articles")
             accounted = con.execute("""
                 select count(distinct source_uri) from (
                     select source_uri from new_articles union all
@@ -287,14 +288,14 @@ class OutputStore:
             record.facts_new = _count(con, "new_facts")
             record.rejected = _count(con, "new_rejects")
             con.execute("""
-                create table final_articles as
+                create view final_articles as
                 select * from old_articles
                 where article_id not in (select article_id from new_articles)
                   and source_uri not in (select source_uri from new_articles)
                 union all by name select * from new_articles""")
             for table in ("sentences", "facts"):
                 con.execute(f"""
-                    create table final_{table} as
+                    create view final_{table} as
                     select * from old_{table}
                     where article_id in (select article_id from final_articles)
                       and article_id not in (select article_id from new_articles)
@@ -302,28 +303,33 @@ class OutputStore:
                     select * from new_{table}
                     where article_id in (select article_id from new_articles)""")
             con.execute("""
-                create table final_rejects as
+                create view final_rejects as
                 select * from old_rejects
                 where source_uri not in (select source_uri from new_rejects)
                   and source_uri not in (select source_uri from new_articles)
                   and source_uri not in (select source_uri from new_unchanged)
                 union all by name select * from new_rejects""")
-            unchanged = current is not None and all(
-                _same(con, table) for table in TABLES)
+            # Articles, sentences and facts change only through new articles; rejects are
+            # compared row for row (they are few).
+            unchanged = (current is not None and record.articles_new == 0
+                         and _same(con, "rejects"))
             dest.mkdir(parents=True)
             counts = {}
             for table in TABLES:
-                counts[table] = _count(con, f"final_{table}")
                 out_dir = dest / table
                 out_dir.mkdir()
                 if unchanged:
                     for f in sorted((current / "parquet" / table).glob("*.parquet")):
                         _link_or_copy(f, out_dir / f.name)
+                    counts[table] = _count(con, f"old_{table}")
                     continue
                 cols = ", ".join(f'"{n}"' for n in TABLES[table].names)
+                target = out_dir / "part-0.parquet"
                 con.execute(f"copy (select {cols} from final_{table} order by "
-                            f"{ORDER_BY[table]}) to '{_sql_str(out_dir / 'part-0.parquet')}' "
+                            f"{ORDER_BY[table]}) to '{_sql_str(target)}' "
                             "(format parquet, compression zstd)")
+                counts[table] = con.execute(
+                    f"select count(*) from read_parquet('{_sql_str(target)}')").fetchone()[0]
             return counts
         finally:
             con.close()
@@ -404,21 +410,22 @@ def _sql_str(path: Path) -> str:
     return str(Path(path).absolute()).replace("'", "''")
 
 
-def _load(con, name: str, folder: Path | None, schema) -> None:
-    """A table from the Parquet files of a folder, or an empty one of the schema."""
+def _load(con, name: str, folder: Path | None, schema, as_view: bool) -> None:
+    """A table (or a view over the Parquet files) of a folder, or an empty table of the
+    schema; columns the schema has and the files lack (written by an older version) are
+    added as NULL."""
     files = sorted(folder.glob("*.parquet")) if folder is not None and folder.is_dir() else []
-    if files:
-        paths = ", ".join(f"'{_sql_str(f)}'" for f in files)
-        con.execute(f"create table {name} as select * from read_parquet([{paths}], "
-                    "union_by_name = true)")
-        present = {r[0] for r in con.execute(f"describe {name}").fetchall()}
-        for f in schema:
-            if f.name not in present:  # a column added since that version was written
-                con.execute(f'alter table {name} add column "{f.name}" '
-                            f"{_duck_type(f.type)}")
-    else:
+    if not files:
         empty = schema.empty_table()  # noqa: F841 - read by DuckDB's replacement scan
         con.execute(f"create table {name} as select * from empty")
+        return
+    paths = ", ".join(f"'{_sql_str(f)}'" for f in files)
+    source = f"read_parquet([{paths}], union_by_name = true)"
+    present = {r[0] for r in con.execute(f"describe select * from {source}").fetchall()}
+    extra = "".join(f", cast(null as {_duck_type(f.type)}) as \"{f.name}\""
+                    for f in schema if f.name not in present)
+    kind = "view" if as_view else "table"
+    con.execute(f"create {kind} {name} as select *{extra} from {source}")
 
 
 def _duck_type(t) -> str:
