@@ -15,6 +15,8 @@ Exit statuses (also in README.md):
     3  validation failed with an error-severity expectation; nothing new is published, the
        run's tables, warehouse and report are kept in OUT/failed/<run id>/ for review
     4  another run holds the output's lock; this one did nothing
+    5  more than --max_reject_ratio of the inputs were rejected (a broken crawl?); nothing
+       published, the run kept in OUT/failed/<run id>/
 """
 from __future__ import annotations
 
@@ -100,7 +102,10 @@ def _pipeline_and_publish(store, record, options, n_inputs: int) -> int:
         tables = build(p, options, known)
         tables | "WriteTables" >> WriteTables(str(store.staging(record) / "new"))
     timings["beam"] = time.perf_counter() - t0
-    return store.finish(record, n_inputs, timings).status
+    from pipelines.options import SuanliOptions
+
+    ratio = options.view_as(SuanliOptions).max_reject_ratio
+    return store.finish(record, n_inputs, timings, max_reject_ratio=ratio).status
 
 
 if __name__ == "__main__":

@@ -21,6 +21,11 @@ class SuanliOptions(PipelineOptions):
             help="rebuild everything from this run's input instead of adding to the "
                  "published warehouse")
         parser.add_argument(
+            "--max_reject_ratio", "--max-reject-ratio", type=float, default=0.5,
+            help="fail the run (status 5, nothing published) when more than this share of "
+                 "the inputs read is rejected: that usually means the crawler broke "
+                 "(default: %(default)s)")
+        parser.add_argument(
             "--segmenter", default="rjieba", choices=("rjieba", "jieba"),
             help="segmentation backend, same dictionary: rjieba (fast) or jieba (classic)")
 

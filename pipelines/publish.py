@@ -44,7 +44,7 @@ from pathlib import Path
 
 from transforms.schema import TABLES
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INVALID, EXIT_LOCKED = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INVALID, EXIT_LOCKED, EXIT_REJECTS = 0, 1, 2, 3, 4, 5
 PUBLISHED_LINKS = ("warehouse.duckdb", "parquet", "report")
 KEEP_VERSIONS = 2
 DUCKDB_MEMORY_LIMIT = "512MB"
@@ -198,7 +198,8 @@ class OutputStore:
 
     # --- after the Beam job -----------------------------------------------------------------
 
-    def finish(self, record: RunRecord, files_read: int, timings: dict[str, float]) -> Outcome:
+    def finish(self, record: RunRecord, files_read: int, timings: dict[str, float],
+               max_reject_ratio: float = 1.0) -> Outcome:
         from expectations.validate import validate
         from warehouse.build import build_warehouse
         from warehouse.report import write_report
@@ -209,6 +210,8 @@ class OutputStore:
         t = time.perf_counter()
         counts = self._merge(staging / "new", version_dir / "parquet", record)
         timings["merge"] = time.perf_counter() - t
+        read = record.articles_new + record.articles_unchanged + record.rejected
+        too_many = read > 0 and record.rejected / read > max_reject_ratio
         t = time.perf_counter()
         outcome = validate(version_dir / "parquet")
         timings["validate"] = time.perf_counter() - t
@@ -216,7 +219,8 @@ class OutputStore:
         record.articles_total, record.facts_total = counts["articles"], counts["facts"]
         t = time.perf_counter()
         self.runs_dir.mkdir(parents=True, exist_ok=True)
-        record.status = "published" if outcome.passed else "validation_failed"
+        record.status = ("too_many_rejects" if too_many else
+                         "published" if outcome.passed else "validation_failed")
         record.ended_at = _now().isoformat(sep=" ")
         build_warehouse(version_dir / "parquet", version_dir / "warehouse.duckdb",
                         [c.row() for c in outcome.checks],
@@ -231,19 +235,29 @@ class OutputStore:
         write_report(version_dir / "warehouse.duckdb", version_dir / "report" / "index.html",
                      summary)
         timings["report"] = time.perf_counter() - t
-        if not outcome.passed:
+        if too_many or not outcome.passed:
             failed = self.out / "failed" / record.run_id
             failed.parent.mkdir(exist_ok=True)
             version_dir.rename(failed)
             for old in sorted(failed.parent.iterdir(), reverse=True)[KEEP_FAILED:]:
                 shutil.rmtree(old, ignore_errors=True)
-            record.message = (f"{len(outcome.errors)} error checks failed; nothing published; "
-                              f"report: {failed / 'report' / 'index.html'}")
+            report = failed / "report" / "index.html"
+            if too_many:
+                record.message = (f"{record.rejected} of {read} inputs rejected "
+                                  f"({record.rejected / read:.0%}), above --max_reject_ratio "
+                                  f"{max_reject_ratio:g}: the input may be broken (a crawler "
+                                  f"fault?); nothing published; report: {report}")
+            else:
+                record.message = (f"{len(outcome.errors)} error checks failed; nothing "
+                                  f"published; report: {report}")
             self.save(record)
             shutil.rmtree(staging, ignore_errors=True)
             for c in outcome.errors:
                 print(f"  error: {c.table}.{c.column or ''} {c.expectation}: {c.observed} "
                       f"examples {c.unexpected_examples}", file=sys.stderr)
+            if too_many:
+                print(f"suanli: too many rejects: {record.message}", file=sys.stderr)
+                return Outcome(EXIT_REJECTS, record, timings)
             print(f"suanli: validation failed: {record.message}", file=sys.stderr)
             return Outcome(EXIT_INVALID, record, timings)
         self.publish(version_dir)
@@ -271,8 +285,8 @@ class OutputStore:
                     _load(con, f"old_{table}", current / "parquet" / table if current else None,
                           schema, as_view=True)
             record.articles_new = _count(con, "new_articles")
-            accounted = con.execute("""
-                select count(distinct source_uri) from (
+            accounted = con.execute(r"""
+                select count(distinct regexp_replace(source_uri, '#L\d+$', '')) from (
                     select source_uri from new_articles union all
                     select source_uri from new_rejects union all
                     select source_uri from new_unchanged)""").fetchone()[0]
@@ -371,8 +385,10 @@ class OutputStore:
         print("suanli run: done")
         print(f"  run         : {record.run_id}")
         print(f"  input files : {record.files_read}")
-        print(f"  new articles: {record.articles_new} (unchanged {record.articles_unchanged}, "
-              f"new facts {record.facts_new}, rejected {record.rejected})")
+        print(f"  this run    : {record.articles_new} new articles + "
+              f"{record.articles_unchanged} unchanged + {record.rejected} rejected = "
+              f"{record.articles_new + record.articles_unchanged + record.rejected} inputs read "
+              f"(JSON lines count one each); {record.facts_new} new facts")
         for table in ("articles", "sentences", "facts", "rejects"):
             print(f"  {table:<11} : {counts[table]}")
         print(f"  validation  : passed ({len(outcome.checks)} checks{warn})")

@@ -9,6 +9,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from transforms.facts import Sentence, extract_facts, fact_id
+from transforms.htmltext import html_to_text, looks_like_html
 from transforms.normalise import NormalisedArticle, count_cjk, normalise, split_sentences
 from transforms.regions import resolve
 from transforms.schema import conform
@@ -31,6 +32,7 @@ class RawArticle:
     source_uri: str
     text: str
     encoding: str
+    flags: tuple[str, ...] = ()
 
 
 @dataclass
@@ -49,13 +51,21 @@ class Doc:
 
 
 def process_raw(raw: RawArticle) -> Doc:
-    norm = normalise(raw.text)
+    text, flags = raw.text, list(raw.flags)
+    if looks_like_html(text):
+        text, _ = html_to_text(text)  # the page's article text is the article as published
+        flags.append("html_extracted")
+        if not text.strip():
+            raise ArticleRejected("normalise", "html_without_text",
+                                  "an HTML page with no article text in <article> or <body>")
+    norm = normalise(text)
+    norm.quality_flags[:0] = flags
     cjk = count_cjk(norm.text.text[:10_000])
     if cjk < MIN_CJK_CHARS:
         raise ArticleRejected("normalise", "no_chinese_text",
                               f"{cjk} Chinese characters after normalisation "
                               f"(at least {MIN_CJK_CHARS} needed); not a Chinese article")
-    doc = Doc(raw.source_uri, raw.text, raw.encoding, norm)
+    doc = Doc(raw.source_uri, text, raw.encoding, norm)
     doc.article_id = norm.content_hash[:16]
     doc.sentences = split_sentences(doc.text)
     return doc

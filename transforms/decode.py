@@ -5,7 +5,9 @@ Order of decisions (first that applies wins):
 2. a known binary signature (PNG, ZIP, PDF, GZIP, JPEG, GIF) or many control bytes
                                        -> DecodeError("binary")
 3. a byte-order mark (UTF-8, UTF-16, UTF-32) -> that codec, strictly
-4. valid UTF-8                          -> "utf-8"
+4. valid UTF-8                          -> "utf-8"; a few NUL bytes in it are dropped
+   (flag nul_removed); a multi-byte character cut off at the very end is dropped (flag
+   truncated_utf8)
 5. charset-normalizer among the Chinese legacy codecs and BOM-less UTF-16
    (gb18030, big5, utf_16_le, utf_16_be), strictly re-decoded -> that codec
 6. otherwise                            -> DecodeError("undecodable")
@@ -14,6 +16,7 @@ Nothing is ever decoded with errors="replace": a byte we cannot read is a reject
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 _SIGNATURES = (
@@ -50,6 +53,11 @@ class DecodeError(ValueError):
 class Decoded:
     text: str
     encoding: str
+    flags: tuple[str, ...] = ()
+
+
+# At most this share of NUL characters in otherwise valid UTF-8 is dropped as noise.
+MAX_NUL_SHARE = 0.01
 
 
 def _strict(data: bytes, codec: str) -> str | None:
@@ -70,7 +78,32 @@ def _looks_utf16(data: bytes) -> bool:
     return max(even, odd) >= 0.1 and min(even, odd) <= 0.01
 
 
+LATIN1_RUN = re.compile("[\u00c0-\u00ff][\u0080-\u00bf\u0152-\u2122]{1,3}")
+
+
+def repair_latin1_mojibake(text: str) -> str | None:
+    """UTF-8 Chinese that was once decoded as Latin-1 or cp1252 (ç®—åŠ› for 算力): undo
+    it when the whole text round-trips and the result is Chinese; None otherwise."""
+    if len(LATIN1_RUN.findall(text[:4096])) < 3 or re.search("[\u4e00-\u9fff]", text[:4096]):
+        return None
+    for codec in ("cp1252", "latin-1"):
+        try:
+            repaired = text.encode(codec).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if re.search("[\u4e00-\u9fff]", repaired):
+            return repaired
+    return None
+
+
 def decode_bytes(data: bytes) -> Decoded:
+    decoded = _decode(data)
+    if not decoded.text.strip():
+        raise DecodeError("empty", f"{len(data)} bytes of white space, no text")
+    return decoded
+
+
+def _decode(data: bytes) -> Decoded:
     if not data.strip():
         raise DecodeError("empty", f"{len(data)} bytes, no text")
     for magic, kind in _SIGNATURES:
@@ -84,8 +117,24 @@ def decode_bytes(data: bytes) -> Decoded:
                                   "but is not valid {codec}")
             return Decoded(text.lstrip("\ufeff"), codec.replace("-sig", ""))
     text = _strict(data, "utf-8")
-    if text is not None and "\x00" not in text:
-        return Decoded(text, "utf-8")
+    flags: tuple[str, ...] = ()
+    if text is None:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+                text = data[:exc.start].decode("utf-8", errors="strict") \
+                    if _strict(data[:exc.start], "utf-8") is not None else None
+                flags = ("truncated_utf8",) if text is not None else ()
+    if text is not None:
+        repaired = repair_latin1_mojibake(text)
+        if repaired is not None:
+            text, flags = repaired, flags + ("latin1_mojibake_repaired",)
+        nuls = text.count("\x00")
+        if not nuls:
+            return Decoded(text, "utf-8", flags)
+        if nuls <= MAX_NUL_SHARE * len(text) and not _looks_utf16(data):
+            return Decoded(text.replace("\x00", ""), "utf-8", flags + ("nul_removed",))
     utf16 = _looks_utf16(data)
     head = data[:65536]
     controls = sum(1 for b in head if b in _CONTROL)

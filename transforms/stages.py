@@ -17,6 +17,7 @@ and the exception's last line, never as a swallowed exception and never as a fai
 """
 from __future__ import annotations
 
+import json
 import traceback
 
 import apache_beam as beam
@@ -30,6 +31,10 @@ from transforms.segmenter import Segmenter
 from transforms.version import extractor_version
 
 RAW, DOC, REJECTS = "raw", "doc", "rejects"
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+# A larger file is no single article (a dump, a log, a pathological one-line page): it is
+# rejected before it is read, so it can never take a worker's memory.
+MAX_ARTICLE_BYTES = 8 * 1024 * 1024
 
 
 def _last_line(exc: BaseException) -> str:
@@ -38,21 +43,79 @@ def _last_line(exc: BaseException) -> str:
 
 
 class DecodeFileFn(beam.DoFn):
-    """ReadableFile -> ("raw", RawArticle); unreadable or undecodable files -> rejects."""
+    """ReadableFile -> ("raw", RawArticle); unreadable, oversized or undecodable files ->
+    rejects. A JSON-lines file (.jsonl, .ndjson) holds one article per line: each good line
+    is an article `<path>#L<n>`, each bad line a reject of that name."""
 
     def process(self, readable):
         uri = readable.metadata.path
+        size = readable.metadata.size_in_bytes
+        if uri.endswith(JSONL_SUFFIXES):
+            yield from self._jsonl(readable, uri)
+            return
+        if size is not None and size > MAX_ARTICLE_BYTES:
+            yield REJECTS, reject_row(uri, "read", "too_large",
+                                      f"{size} bytes; one article may have at most "
+                                      f"{MAX_ARTICLE_BYTES} (split it, or raise the limit)")
+            return
         try:
             data = readable.read()
         except (OSError, IOError) as exc:
             yield REJECTS, reject_row(uri, "read", "unreadable", _last_line(exc))
             return
+        yield self._decode(uri, data)
+
+    @staticmethod
+    def _decode(uri: str, data: bytes):
         try:
             decoded = decode_bytes(data)
         except DecodeError as exc:
-            yield REJECTS, reject_row(uri, "decode", exc.reason, exc.detail)
+            return REJECTS, reject_row(uri, "decode", exc.reason, exc.detail)
+        return RAW, RawArticle(uri, decoded.text, decoded.encoding, decoded.flags)
+
+    def _jsonl(self, readable, uri: str):
+        try:
+            handle = readable.open()
+        except (OSError, IOError) as exc:
+            yield REJECTS, reject_row(uri, "read", "unreadable", _last_line(exc))
             return
-        yield RAW, RawArticle(uri, decoded.text, decoded.encoding)
+        with handle:
+            for n, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                name = f"{uri}#L{n}"
+                try:
+                    yield RAW, jsonl_article(name, line)
+                except ValueError as exc:
+                    yield REJECTS, reject_row(name, "decode", "bad_json_line", str(exc)[:500])
+
+
+def jsonl_article(name: str, line: bytes) -> RawArticle:
+    """One JSON object per line: text (or content, body) required; title, published_at (or
+    date, time), source (or outlet) optional. They become the header lines the normaliser
+    reads from any article."""
+    if len(line) > MAX_ARTICLE_BYTES:
+        raise ValueError(f"line of {len(line)} bytes; at most {MAX_ARTICLE_BYTES}")
+    try:
+        record = json.loads(line)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"not JSON: {exc}") from exc
+    if not isinstance(record, dict):
+        raise ValueError("a JSON line must be an object")
+    text = next((record[k] for k in ("text", "content", "body") if isinstance(record.get(k), str)),
+                None)
+    if not text:
+        raise ValueError("no text, content or body field")
+    head = []
+    if isinstance(record.get("title"), str):
+        head.append(record["title"])
+    published = next((record[k] for k in ("published_at", "date", "time")
+                      if isinstance(record.get(k), str)), None)
+    source = next((record[k] for k in ("source", "outlet") if isinstance(record.get(k), str)),
+                  None)
+    if published or source:
+        head.append(f"发布时间:{published or ''} 来源:{source or ''}".strip())
+    return RawArticle(name, "\n".join(head + [text]), "utf-8 (json)")
 
 
 class _StageFn(beam.DoFn):
