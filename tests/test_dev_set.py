@@ -39,3 +39,11 @@ def test_precision_and_recall(dev_result):
 
 def test_subject_accuracy(dev_result):
     assert dev_result.subject_accuracy >= 0.80, format_report(dev_result)
+
+
+def test_holdout_set_floor(segmenter):
+    """tests/holdout: scored once before tuning (see its README); a floor against regressions."""
+    holdout = DEV.parent / "holdout"
+    result = evaluate(load_gold(holdout / "holdout.jsonl"),
+                      extract_folder(holdout / "articles", segmenter))
+    assert result.precision >= 0.9 and result.recall >= 0.9, format_report(result)

@@ -53,12 +53,13 @@ FROM_TO = re.compile(
     rf"(?:至|到|为)?\s*$"
 )
 DETERMINERS = ("该", "此", "这个", "这些", "本", "这一")
-NOUNISH = frozenset({"n", "ns", "nt", "nz", "nr", "nrt", "nrfg", "eng", "j", "vn", "ng", "an"})
+NOUNISH = frozenset({"n", "ns", "nt", "nz", "nr", "nrt", "nrfg", "eng", "j", "ng", "an"})
 PLACE_TAGS = frozenset({"ns", "nt", "j"})
 COMPUTE_FAMILIES = ("FLOPS", "OPS")
 MAX_EVIDENCE_LEAD = 60
 CONTEXT_SENTENCES = 3
-OTHER_NOUN_WINDOW = 6  # 5个智算中心: a counted facility follows its count closely  # earlier sentences read for the topic when a figure needs it
+OTHER_NOUN_WINDOW = 6
+SPEED_WORDS = ("运算速度", "计算速度")  # 5个智算中心: a counted facility follows its count closely  # earlier sentences read for the topic when a figure needs it
 RELATIVE_TOLERANCE = 0.005
 
 
@@ -429,8 +430,11 @@ def _resolve_subject(fact: Fact, ctx: _Context, entities, pos: int, lex: Lexicon
         return
     if subj in ("全省", "全市"):
         level = "province" if subj == "全省" else "city"
+        def fits(place) -> bool:  # 全市 may be a municipality (天津市) as well as a city
+            return place.level == level or (level == "city" and place.name.endswith("市"))
+
         here = [e.text for e in entities if e.end <= pos and e.text in gazetteer()
-                and gazetteer()[e.text].level == level and gazetteer()[e.text].adcode]
+                and fits(gazetteer()[e.text]) and gazetteer()[e.text].adcode]
         named = here[-1] if here else (ctx.province if level == "province" else ctx.city)
         if named:
             fact.subject = named
@@ -566,7 +570,11 @@ def _metric_for_compute(text: str, fig: _Figure, lex: Lexicon) -> tuple[str, boo
                 return label, False
     hits = _keyword_hits(text, fig.start, lex.of("metric"))
     if hits:
-        return hits[-1][2], False
+        start, end, label = hits[-1]
+        if label == "total_compute" and text[start:end] in SPEED_WORDS and any(
+                h[2] == "supercomputing_compute" for h in hits):
+            return "supercomputing_compute", False  # 超算中心最高运算速度: an HPC peak
+        return label, False
     return "total_compute", True
 
 
@@ -616,6 +624,8 @@ def _fact(fig: _Figure, sent: Sentence, tokens, entities, clauses, lex: Lexicon,
         if not hits or not _contains_any(text, lex.plain("infra")):
             return None
         metric = hits[-1][2]
+        if metric == "industry_scale" and not _contains_any(text[:fig.start], ("算力", "智算")):
+            return None  # 服务器市场规模: a market, not the compute industry
     qualifier = _qualifier(text, fig.start, evidence_end, q, lex)
     status = fig.status or _status(text, fig.start, cs, lex)
     year, explicit = _year(text, fig.start, ctx.pub_year)
