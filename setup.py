@@ -14,7 +14,9 @@ setup(
     package_data={
         "transforms.resources": ["*.txt", "*.tsv"],
         "expectations": ["suites/*.json"],
-        "warehouse": ["staging/*.sql", "marts/*.sql"],
+        "warehouse": ["staging/*.sql", "marts/*.sql", "assets/gx/*.js", "assets/gx/*.css",
+                      "assets/gx/*.md", "assets/gx/*.svg", "assets/gx/fontawesome/css/*.css",
+                      "assets/gx/fontawesome/webfonts/*", "assets/gx/licenses/*"],
     },
     install_requires=[
         "apache-beam>=2.77,<2.78",

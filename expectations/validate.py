@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 SEVERITY_ERROR = "critical"
+DOCS_SITE = "suanli_docs"
 MAX_EXAMPLES = 10
 # Key columns shown beside each unexpected value, per table.
 INDEX_COLUMNS = {"facts": ["fact_id"], "articles": ["article_id"], "rejects": ["source_uri"]}
@@ -84,10 +85,12 @@ def read_table(parquet_root: Path, table: str):
                          schema=schema, columns=columns).to_pandas()
 
 
-def validate(parquet_root: Path) -> ValidationOutcome:
+def validate(parquet_root: Path, docs_dir: Path | None = None) -> ValidationOutcome:
+    """Validate the tables under parquet_root; with docs_dir, also write Great Expectations'
+    own Data Docs there (made offline: see expectations/datadocs.py)."""
     frames = {t: read_table(parquet_root, t) for t in load_suites() if t != "articles"}
     frames["articles"] = read_articles(parquet_root, set(frames["facts"]["article_id"]))
-    return validate_frames(frames)
+    return validate_frames(frames, docs_dir)
 
 
 def read_articles(parquet_root: Path, with_facts: set[str]):
@@ -131,7 +134,7 @@ def with_article_columns(frames: dict) -> dict:
     return {**frames, "facts": merged}
 
 
-def validate_frames(frames: dict) -> ValidationOutcome:
+def validate_frames(frames: dict, docs_dir: Path | None = None) -> ValidationOutcome:
     """Run every suite on its table's DataFrame through a Great Expectations checkpoint."""
     import great_expectations as gx
 
@@ -143,6 +146,17 @@ def validate_frames(frames: dict) -> ValidationOutcome:
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    actions = []
+    if docs_dir is not None:
+        from great_expectations.checkpoint import UpdateDataDocsAction
+
+        context.add_data_docs_site(site_name=DOCS_SITE, site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                              "base_directory": str(docs_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        })
+        actions = [UpdateDataDocsAction(name="data_docs", site_names=[DOCS_SITE])]
     source = context.data_sources.add_pandas("suanli")
     suites = load_suites()
     definitions = []
@@ -162,7 +176,7 @@ def validate_frames(frames: dict) -> ValidationOutcome:
     for definition in definitions:
         table = definition.data.data_asset.name
         checkpoint = context.checkpoints.add(gx.Checkpoint(
-            name=f"{table}_checkpoint", validation_definitions=[definition], actions=[],
+            name=f"{table}_checkpoint", validation_definitions=[definition], actions=actions,
             result_format={"result_format": "COMPLETE",
                            "unexpected_index_column_names": INDEX_COLUMNS.get(table, [])}))
         result = checkpoint.run(batch_parameters={"dataframe": params[table]})
@@ -170,6 +184,10 @@ def validate_frames(frames: dict) -> ValidationOutcome:
             for r in suite_result.results:
                 outcome.checks.append(_check(table, r))
                 outcome.quarantine.extend(_quarantined(table, r))
+    if docs_dir is not None:
+        from expectations.datadocs import make_offline
+
+        make_offline(docs_dir)
     return outcome
 
 

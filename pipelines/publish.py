@@ -213,7 +213,7 @@ class OutputStore:
         read = record.articles_new + record.articles_unchanged + record.rejected
         too_many = read > 0 and record.rejected / read > max_reject_ratio
         t = time.perf_counter()
-        outcome = validate(version_dir / "parquet")
+        outcome = validate(version_dir / "parquet", docs_dir=version_dir / "report" / "gx")
         timings["validate"] = time.perf_counter() - t
         record.validation = "passed" if outcome.passed else "failed"
         record.articles_total, record.facts_total = counts["articles"], counts["facts"]

@@ -73,3 +73,19 @@ def test_facts_with_highlighted_evidence_and_conflict(rendered):
 def test_screenshot_saved(rendered):
     _, shot = rendered
     assert shot.exists() and shot.stat().st_size > 10_000
+
+
+def test_great_expectations_data_docs_are_offline(seed_run, tmp_path):
+    out, _ = seed_run
+    docs = out / "report" / "gx"
+    pages = list(docs.rglob("*.html"))
+    assert (docs / "index.html") in pages and len(pages) >= 4
+    for page in pages:
+        html = page.read_text("utf-8")
+        loaded = re.findall(r'(?:src|<link[^>]*href)="(https?://[^"]+)"', html)
+        assert loaded == [], (page, loaded)
+    dom = subprocess.run([chromium(), *FLAGS, f"--user-data-dir={tmp_path}",
+                          "--virtual-time-budget=3000", "--dump-dom",
+                          (docs / "index.html").resolve().as_uri()],
+                         capture_output=True, text=True, timeout=120).stdout
+    assert "suanli-facts" in dom  # the validation runs are listed (jQuery and bootstrap-table ran)

@@ -206,7 +206,8 @@ def render(counts, checks, facts, articles, rejects, summary, extra=None) -> str
     parts.append("<p>Sections: <a href='#charts'>charts</a> · <a href='#checks'>expectations</a> · "
                  "<a href='#quarantine'>quarantine</a> · <a href='#conflicts'>flags and conflicts</a> · "
                  "<a href='#facts'>facts</a> · <a href='#rejects'>rejects</a> · "
-                 "<a href='#articles'>articles</a></p>")
+                 "<a href='#articles'>articles</a> · "
+                 "<a href='gx/index.html'>Great Expectations Data Docs</a> (when built)</p>")
     parts.append("<h2 id='charts'>Charts</h2><div class='charts'>")
     metric_counts: dict[str, int] = {}
     for f in facts:
