@@ -47,7 +47,7 @@ from transforms.schema import TABLES
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INVALID, EXIT_LOCKED, EXIT_REJECTS = 0, 1, 2, 3, 4, 5
 PUBLISHED_LINKS = ("warehouse.duckdb", "parquet", "report")
 KEEP_VERSIONS = 2
-DUCKDB_MEMORY_LIMIT = "512MB"
+DUCKDB_MEMORY_LIMIT = "1GB"
 KEEP_FAILED = 3
 ORDER_BY = {
     "articles": "article_id",
@@ -277,18 +277,20 @@ class OutputStore:
         # instead of holding the corpus in memory.
         con = duckdb.connect(str(self.staging(record) / "merge.duckdb"))
         con.execute(f"set memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+        con.execute(f"set temp_directory = '{_sql_str(self.staging(record) / 'spill')}'")
+        con.execute("set threads = 2")
         con.execute("set preserve_insertion_order = false")
         try:
             for table, schema in STAGING_TABLES.items():
-                _load(con, f"new_{table}", new_root / table, schema, as_view=False)
+                suffix = "_all" if table in TABLES else ""  # _dedupe_new makes new_<table>
+                _load(con, f"new_{table}{suffix}", new_root / table, schema, as_view=True)
                 if table in TABLES:
                     _load(con, f"old_{table}", current / "parquet" / table if current else None,
                           schema, as_view=True)
-            record.articles_new = _count(con, "new_articles")
             accounted = con.execute(r"""
                 select count(distinct regexp_replace(source_uri, '#L\d+$', '')) from (
-                    select source_uri from new_articles union all
-                    select source_uri from new_rejects union all
+                    select source_uri from new_articles_all union all
+                    select source_uri from new_rejects_all union all
                     select source_uri from new_unchanged)""").fetchone()[0]
             if accounted < record.files_read:
                 raise IncompleteOutput(
@@ -400,26 +402,32 @@ class OutputStore:
 def _dedupe_new(con) -> None:
     """The same normalised text under several names is one article: the smallest source_uri
     keeps it, the others become `duplicate` rejects; their identical sentences and facts
-    (same ids, derived from the content hash) are kept once."""
+    (same ids, derived from the content hash) are kept once. Only the narrow key columns are
+    grouped, so memory does not grow with the text; without duplicates nothing is rewritten."""
     con.execute("""
-        create table dup_articles as
-        select * exclude (rank_in_id) from (
-            select *, row_number() over (partition by article_id order by source_uri)
-                   as rank_in_id
-            from new_articles) where rank_in_id > 1""")
+        create table dup_keys as
+        select article_id, source_uri, min(source_uri) over (partition by article_id) as kept
+        from (select article_id, source_uri from new_articles_all)
+        qualify source_uri <> kept""")
+    has_dups = con.execute("select count(*) from dup_keys").fetchone()[0] > 0
     con.execute("""
-        insert into new_rejects by name
-        select d.source_uri, 'normalise' as stage, 'duplicate' as reason,
-               'same normalised text as ' || k.source_uri as detail, d.article_id
-        from dup_articles d
-        join (select article_id, min(source_uri) as source_uri from new_articles
-              group by article_id) k using (article_id)""")
-    con.execute("delete from new_articles where (article_id, source_uri) in "
-                "(select article_id, source_uri from dup_articles)")
-    con.execute("create or replace table new_sentences as select distinct on "
-                "(article_id, sentence_index) * from new_sentences")
-    con.execute("create or replace table new_facts as select distinct on (fact_id) * "
-                "from new_facts")
+        create view new_articles as
+        select * from new_articles_all
+        where (article_id, source_uri) not in (select article_id, source_uri from dup_keys)""")
+    con.execute("""
+        create view new_rejects as
+        select * from new_rejects_all
+        union all by name
+        select source_uri, 'normalise' as stage, 'duplicate' as reason,
+               'same normalised text as ' || kept as detail, article_id
+        from dup_keys""")
+    if not has_dups:
+        con.execute("create view new_sentences as select * from new_sentences_all")
+        con.execute("create view new_facts as select * from new_facts_all")
+        return
+    con.execute("create view new_sentences as select distinct on (article_id, sentence_index) "
+                "* from new_sentences_all")
+    con.execute("create view new_facts as select distinct on (fact_id) * from new_facts_all")
 
 
 def _sql_str(path: Path) -> str:
