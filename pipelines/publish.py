@@ -49,6 +49,7 @@ PUBLISHED_LINKS = ("warehouse.duckdb", "parquet", "report")
 KEEP_VERSIONS = 2
 DUCKDB_MEMORY_LIMIT = "1GB"
 KEEP_FAILED = 3
+STREAMED = ("articles", "sentences")  # wide tables: merged batch by batch, not sorted
 ORDER_BY = {
     "articles": "article_id",
     "sentences": "article_id, sentence_index",
@@ -339,11 +340,15 @@ class OutputStore:
                         _link_or_copy(f, out_dir / f.name)
                     counts[table] = _count(con, f"old_{table}")
                     continue
-                cols = ", ".join(f'"{n}"' for n in TABLES[table].names)
                 target = out_dir / "part-0.parquet"
+                if table in STREAMED:
+                    counts[table] = _stream_final(con, table, current, new_root, target)
+                    continue
+                cols = ", ".join(f'"{n}"' for n in TABLES[table].names)
                 con.execute(f"copy (select {cols} from final_{table} order by "
                             f"{ORDER_BY[table]}) to '{_sql_str(target)}' "
-                            "(format parquet, compression zstd)")
+                            "(format parquet, compression zstd, row_group_size 20000, "
+                            "row_group_size_bytes '32MB')")
                 counts[table] = con.execute(
                     f"select count(*) from read_parquet('{_sql_str(target)}')").fetchone()[0]
             return counts
@@ -397,6 +402,62 @@ class OutputStore:
         print(f"  warehouse   : {(self.out / 'warehouse.duckdb').absolute()}")
         print(f"  report      : {(self.out / 'report' / 'index.html').absolute()}")
         print("  seconds     : " + ", ".join(f"{k} {v:.1f}" for k, v in timings.items()))
+
+
+def _stream_final(con, table: str, current: Path | None, new_root: Path, target: Path) -> int:
+    """Write final_<table> for a wide table (article bodies, sentences) batch by batch with
+    pyarrow: DuckDB decides which keys survive (narrow columns only), the rows themselves
+    stream from the published and the staged files, so memory stays bounded by one batch.
+    Rows keep file order (published rows first); only facts and rejects are sorted."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    schema = TABLES[table]
+    if table == "articles":
+        old_keep = con.execute("select distinct article_id from final_articles "
+                               "where article_id not in (select article_id from new_articles)"
+                               ).fetchall()
+        new_keep = con.execute("select article_id, source_uri from new_articles").fetchall()
+    else:
+        old_keep = con.execute("select distinct article_id from final_articles "
+                               "where article_id not in (select article_id from new_articles)"
+                               ).fetchall()
+        new_keep = con.execute("select distinct article_id from new_articles").fetchall()
+    old_ids = pa.array([r[0] for r in old_keep], pa.string())
+    new_ids = pa.array([r[0] for r in new_keep], pa.string())
+    new_pairs = {(r[0], r[1]) for r in new_keep} if table == "articles" else None
+    seen: set = set()
+    written = 0
+    with pq.ParquetWriter(target, schema, compression="zstd") as writer:
+        sources = []
+        if current is not None:
+            sources += [(f, old_ids, False) for f in
+                        sorted((current / "parquet" / table).glob("*.parquet"))]
+        sources += [(f, new_ids, True) for f in sorted((new_root / table).glob("*.parquet"))]
+        for path, keep_ids, is_new in sources:
+            names = pq.read_schema(path).names
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=2000):
+                data = pa.Table.from_batches([batch])
+                for f in schema:  # a column added since that file was written
+                    if f.name not in names:
+                        data = data.append_column(f.name, pa.nulls(data.num_rows, f.type))
+                data = data.select(schema.names).cast(schema)
+                data = data.filter(pc.is_in(data["article_id"], value_set=keep_ids))
+                if is_new and table == "articles":  # duplicates keep their smallest name
+                    mask = [(a, u) in new_pairs for a, u in zip(
+                        data["article_id"].to_pylist(), data["source_uri"].to_pylist())]
+                    data = data.filter(pa.array(mask, pa.bool_()))
+                if is_new and table == "sentences":  # a duplicate's sentences come twice
+                    keys = list(zip(data["article_id"].to_pylist(),
+                                    data["sentence_index"].to_pylist()))
+                    mask = [k not in seen for k in keys]
+                    seen.update(keys)
+                    data = data.filter(pa.array(mask, pa.bool_()))
+                if data.num_rows:
+                    writer.write_table(data, row_group_size=2000)
+                    written += data.num_rows
+    return written
 
 
 def _dedupe_new(con) -> None:
