@@ -89,8 +89,37 @@ def validate(parquet_root: Path, docs_dir: Path | None = None) -> ValidationOutc
     """Validate the tables under parquet_root; with docs_dir, also write Great Expectations'
     own Data Docs there (made offline: see expectations/datadocs.py)."""
     frames = {t: read_table(parquet_root, t) for t in load_suites() if t != "articles"}
-    frames["articles"] = read_articles(parquet_root, set(frames["facts"]["article_id"]))
+    frames["articles"] = read_articles(parquet_root, set())
+    frames["facts"] = attach_article_windows(parquet_root, frames["facts"], frames["articles"])
     return validate_frames(frames, docs_dir)
+
+
+EVIDENCE_WINDOW = 300  # characters of article text kept on each side of a fact's span
+
+
+def attach_article_windows(parquet_root: Path, facts, articles):
+    """The facts frame with `article_text` (the article's text around the fact: its span plus
+    EVIDENCE_WINDOW characters each side) and `article_published_at`. Articles are read batch
+    by batch, so memory holds one batch of bodies, not the corpus."""
+    import pyarrow.parquet as pq
+
+    facts = facts.copy()
+    published = dict(zip(articles["article_id"], articles["published_at"]))
+    facts["article_published_at"] = facts["article_id"].map(published)
+    wanted: dict[str, list[int]] = {}
+    for i, aid in enumerate(facts["article_id"]):
+        wanted.setdefault(aid, []).append(i)
+    windows: list = [None] * len(facts)
+    starts, ends = facts["char_start"].tolist(), facts["char_end"].tolist()
+    for f in sorted((parquet_root / "articles").glob("*.parquet")):
+        for batch in pq.ParquetFile(f).iter_batches(columns=["article_id", "text"],
+                                                    batch_size=2000):
+            for aid, text in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist()):
+                for i in wanted.get(aid, ()):
+                    lo = max(0, int(starts[i]) - EVIDENCE_WINDOW)
+                    windows[i] = text[lo:int(ends[i]) + EVIDENCE_WINDOW] if text else text
+    facts["article_text"] = windows
+    return facts
 
 
 def read_articles(parquet_root: Path, with_facts: set[str]):

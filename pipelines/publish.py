@@ -427,6 +427,7 @@ def _stream_final(con, table: str, current: Path | None, new_root: Path, target:
     old_ids = pa.array([r[0] for r in old_keep], pa.string())
     new_ids = pa.array([r[0] for r in new_keep], pa.string())
     new_pairs = {(r[0], r[1]) for r in new_keep} if table == "articles" else None
+    has_dups = con.execute("select count(*) from dup_keys").fetchone()[0] > 0
     seen: set = set()
     written = 0
     with pq.ParquetWriter(target, schema, compression="zstd") as writer:
@@ -444,11 +445,11 @@ def _stream_final(con, table: str, current: Path | None, new_root: Path, target:
                         data = data.append_column(f.name, pa.nulls(data.num_rows, f.type))
                 data = data.select(schema.names).cast(schema)
                 data = data.filter(pc.is_in(data["article_id"], value_set=keep_ids))
-                if is_new and table == "articles":  # duplicates keep their smallest name
+                if is_new and has_dups and table == "articles":  # keep the smallest name
                     mask = [(a, u) in new_pairs for a, u in zip(
                         data["article_id"].to_pylist(), data["source_uri"].to_pylist())]
                     data = data.filter(pa.array(mask, pa.bool_()))
-                if is_new and table == "sentences":  # a duplicate's sentences come twice
+                if is_new and has_dups and table == "sentences":  # a duplicate's come twice
                     keys = list(zip(data["article_id"].to_pylist(),
                                     data["sentence_index"].to_pylist()))
                     mask = [k not in seen for k in keys]
