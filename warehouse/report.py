@@ -127,19 +127,25 @@ def _rows(con, sql: str) -> list[dict]:
 def write_report(db_path: Path, out_html: Path, summary: dict | None = None) -> Path:
     import duckdb
 
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = duckdb.connect(str(db_path), read_only=True,
+                         config={"memory_limit": "512MB", "threads": 2})
     try:
         counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0]
                   for t in ("articles", "sentences", "facts", "rejects")}
         checks = _rows(con, "select * from quality_checks order by success, severity, "
                             "table_name, expectation")
         facts = _rows(con, f"""
+            with shown as (
+                select * from facts
+                order by len(flags) desc, confidence, article_id, char_start
+                limit {MAX_FACTS})
             select f.*, a.source_uri, a.title, s.text as sentence
-            from facts f join articles a using (article_id)
-            left join sentences s on s.article_id = f.article_id
-                                 and s.sentence_index = f.sentence_index
-            order by len(f.flags) desc, f.confidence, a.source_uri, f.char_start
-            limit {MAX_FACTS}""")
+            from shown f join (select article_id, source_uri, title from articles) a
+                using (article_id)
+            left join (select article_id, sentence_index, text from sentences
+                       where article_id in (select article_id from shown)) s
+                on s.article_id = f.article_id and s.sentence_index = f.sentence_index
+            order by len(f.flags) desc, f.confidence, a.source_uri, f.char_start""")
         articles = _rows(con, f"""
             select article_id, source_uri, title, published_at, outlet, encoding, script,
                    quality_flags, n_sentences from articles
