@@ -414,16 +414,10 @@ def _stream_final(con, table: str, current: Path | None, new_root: Path, target:
     import pyarrow.parquet as pq
 
     schema = TABLES[table]
-    if table == "articles":
-        old_keep = con.execute("select distinct article_id from final_articles "
-                               "where article_id not in (select article_id from new_articles)"
-                               ).fetchall()
-        new_keep = con.execute("select article_id, source_uri from new_articles").fetchall()
-    else:
-        old_keep = con.execute("select distinct article_id from final_articles "
-                               "where article_id not in (select article_id from new_articles)"
-                               ).fetchall()
-        new_keep = con.execute("select distinct article_id from new_articles").fetchall()
+    old_keep = con.execute("select distinct article_id from final_articles "
+                           "where article_id not in (select article_id from new_articles)"
+                           ).fetchall()
+    new_keep = con.execute("select article_id, source_uri from new_articles").fetchall()
     old_ids = pa.array([r[0] for r in old_keep], pa.string())
     new_ids = pa.array([r[0] for r in new_keep], pa.string())
     new_pairs = {(r[0], r[1]) for r in new_keep} if table == "articles" else None

@@ -5,7 +5,6 @@ the Beam DoFns in transforms/stages.py only wrap them and route errors to reject
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 from transforms.facts import Sentence, extract_facts, fact_id
@@ -144,7 +143,3 @@ def fact_rows(doc: Doc, segmenter: Segmenter) -> list[dict]:
             "extractor_version": extractor_version(),
         }))
     return rows
-
-
-def short_hash(data: str) -> str:
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]

@@ -31,10 +31,6 @@ STATUSES = ("actual", "target", "forecast")
 UNIT_FAMILIES = ("FLOPS", "OPS", "count", "W", "percent", "CNY", "USD", "EUR", "HKD", "JPY")
 REJECT_STAGES = ("read", "decode", "normalise", "segment", "extract")
 
-# Written by the Beam job beside the tables, never published: the inputs whose article is
-# already in the warehouse with the current extractor version (an incremental run skips them).
-UNCHANGED_FIELDS = ("source_uri", "article_id")
-
 _STR = pa.string()
 _STRS = pa.list_(pa.string())
 
@@ -138,6 +134,8 @@ QUARANTINE = pa.schema(
     ]
 )
 
+# Written by the Beam job beside the tables, never published: the inputs whose article is
+# already in the warehouse with the current extractor version (an incremental run skips them).
 UNCHANGED = pa.schema(
     [
         pa.field("source_uri", _STR, nullable=False),
